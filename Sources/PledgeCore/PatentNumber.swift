@@ -1,0 +1,60 @@
+/// A Chinese patent application number (专利申请号) with its check digit.
+/// Since 2003: `YYYY T NNNNNNN . C` (year, type, 7-digit serial); before: `YY T NNNNN . C`.
+/// Granted patents are written with a `ZL` prefix (专利号); the number itself is the same.
+public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
+    /// The digits before the check character: 12 (from 2003) or 8 (before).
+    public let digits: String
+    public let check: Character
+
+    public enum Kind: Int, Sendable {
+        case invention = 1, utilityModel = 2, design = 3, pctInvention = 8, pctUtilityModel = 9
+    }
+
+    public enum Problem: Equatable, Sendable {
+        case malformed
+        case unknownType(Character)
+        case checkMismatch(expected: Character, found: Character)
+    }
+
+    /// Canonical form `202310123456.7`, as stored.
+    public var description: String { "\(digits).\(check)" }
+
+    public var filingYear: Int {
+        let y = Int(digits.prefix(digits.count == 12 ? 4 : 2))!
+        return digits.count == 12 ? y : 1900 + y
+    }
+
+    public var kind: Kind { Kind(rawValue: Int(String(digits[digits.index(digits.startIndex, offsetBy: digits.count == 12 ? 4 : 2)])))! }
+
+    /// Weights 2…9 then 2…5, sum mod 11, 10 written X (CNIPA rule for application numbers).
+    public static func checkCharacter(for digits: String) -> Character {
+        let weights = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]
+        var sum = 0
+        for (i, ch) in digits.enumerated() { sum += Int(String(ch))! * weights[i] }
+        let r = sum % 11
+        return r == 10 ? "X" : Character(String(r))
+    }
+
+    /// Accepts `ZL 2023 1 0123456.7`, `CN202310123456.7`, `2023101234567` and similar spellings.
+    public static func parse(_ raw: String) -> Result<PatentNumber, Problem> {
+        var s = raw.uppercased().filter { !$0.isWhitespace }
+        for prefix in ["ZL", "CN"] where s.hasPrefix(prefix) { s.removeFirst(prefix.count) }
+        s = s.replacingDots()
+        guard s.count == 13 || s.count == 9 else { return .failure(.malformed) }
+        let body = String(s.dropLast()), check = s.last!
+        guard body.allSatisfy({ $0.isASCII && $0.isNumber }),
+              check == "X" || (check.isASCII && check.isNumber) else { return .failure(.malformed) }
+        let typeChar = Array(body)[body.count == 12 ? 4 : 2]
+        guard let typeDigit = Int(String(typeChar)), Kind(rawValue: typeDigit) != nil else {
+            return .failure(.unknownType(typeChar))
+        }
+        let expected = checkCharacter(for: body)
+        guard expected == check else { return .failure(.checkMismatch(expected: expected, found: check)) }
+        return .success(PatentNumber(digits: body, check: check))
+    }
+}
+
+extension String {
+    /// Drops the separator before the check digit, in ASCII or full-width form.
+    fileprivate func replacingDots() -> String { filter { $0 != "." && $0 != "．" && $0 != "·" } }
+}

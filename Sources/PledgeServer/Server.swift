@@ -1,0 +1,5 @@
+import Hummingbird
+import OpenAPIHummingbird
+import Prometheus
+import PledgeAPI
+public enum Server {}

@@ -1,0 +1,4 @@
+import PostgresNIO
+import Crypto
+import ServiceLifecycle
+public enum Store {}
