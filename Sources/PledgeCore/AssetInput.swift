@@ -70,6 +70,24 @@ public struct AssetFields: Sendable, Equatable {
     public var niceClasses: [Int]
     public var indicators: ValueIndicators
     public var coOwners: [AssetInput.CoOwner]
+
+    public init(firmId: Int64, type: IPType, number: String, title: String, filingDate: CivilDate?, grantDate: CivilDate?, registrationDate: CivilDate?, firstUseDate: CivilDate?, expiryDate: CivilDate?, renewalCount: Int, legalStatus: LegalStatus, ipcClasses: [String], niceClasses: [Int], indicators: ValueIndicators, coOwners: [AssetInput.CoOwner]) {
+        self.firmId = firmId
+        self.type = type
+        self.number = number
+        self.title = title
+        self.filingDate = filingDate
+        self.grantDate = grantDate
+        self.registrationDate = registrationDate
+        self.firstUseDate = firstUseDate
+        self.expiryDate = expiryDate
+        self.renewalCount = renewalCount
+        self.legalStatus = legalStatus
+        self.ipcClasses = ipcClasses
+        self.niceClasses = niceClasses
+        self.indicators = indicators
+        self.coOwners = coOwners
+    }
 }
 
 extension AssetInput {

@@ -95,4 +95,22 @@ public struct FirmFields: Sendable, Equatable {
     public var specialized: Bool
     public var ipDemonstration: Bool
     public var badCredit: Bool
+
+    public init(creditCode: String, name: String, industryCode: String, town: String, size: FirmSize, foundedOn: CivilDate, annualRevenueFen: Fen?, rdExpenseFen: Fen?, totalAssetsFen: Fen?, totalLiabilitiesFen: Fen?, employees: Int?, highTech: Bool, specialized: Bool, ipDemonstration: Bool, badCredit: Bool) {
+        self.creditCode = creditCode
+        self.name = name
+        self.industryCode = industryCode
+        self.town = town
+        self.size = size
+        self.foundedOn = foundedOn
+        self.annualRevenueFen = annualRevenueFen
+        self.rdExpenseFen = rdExpenseFen
+        self.totalAssetsFen = totalAssetsFen
+        self.totalLiabilitiesFen = totalLiabilitiesFen
+        self.employees = employees
+        self.highTech = highTech
+        self.specialized = specialized
+        self.ipDemonstration = ipDemonstration
+        self.badCredit = badCredit
+    }
 }

@@ -10,7 +10,7 @@ public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
         case invention = 1, utilityModel = 2, design = 3, pctInvention = 8, pctUtilityModel = 9
     }
 
-    public enum Problem: Equatable, Sendable {
+    public enum Problem: Error, Equatable, Sendable {
         case malformed
         case unknownType(Character)
         case checkMismatch(expected: Character, found: Character)
@@ -24,7 +24,10 @@ public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
         return digits.count == 12 ? y : 1900 + y
     }
 
-    public var kind: Kind { Kind(rawValue: Int(String(digits[digits.index(digits.startIndex, offsetBy: digits.count == 12 ? 4 : 2)])))! }
+    public var kind: Kind {
+        let typeDigit = digits[digits.index(digits.startIndex, offsetBy: digits.count == 12 ? 4 : 2)]
+        return Kind(rawValue: Int(String(typeDigit))!)!
+    }
 
     /// Weights 2…9 then 2…5, sum mod 11, 10 written X (CNIPA rule for application numbers).
     public static func checkCharacter(for digits: String) -> Character {

@@ -32,4 +32,12 @@ public struct ProgrammeTargetFields: Sendable, Equatable {
     public var deadline: CivilDate
     public var amountFen: Fen
     public var firmCount: Int
+
+    public init(name: String, baselineDate: CivilDate, deadline: CivilDate, amountFen: Fen, firmCount: Int) {
+        self.name = name
+        self.baselineDate = baselineDate
+        self.deadline = deadline
+        self.amountFen = amountFen
+        self.firmCount = firmCount
+    }
 }

@@ -40,4 +40,14 @@ public struct ValuationFields: Sendable, Equatable {
     public var valuationDate: CivilDate
     public var validUntil: CivilDate
     public var reportNumber: String
+
+    public init(assetId: Int64, appraiser: String, method: ValuationMethod, valueFen: Fen, valuationDate: CivilDate, validUntil: CivilDate, reportNumber: String) {
+        self.assetId = assetId
+        self.appraiser = appraiser
+        self.method = method
+        self.valueFen = valueFen
+        self.valuationDate = valuationDate
+        self.validUntil = validUntil
+        self.reportNumber = reportNumber
+    }
 }

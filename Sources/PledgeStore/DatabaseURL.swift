@@ -1,0 +1,51 @@
+import Foundation
+import PostgresNIO
+
+/// Reads `postgres://user:password@host:port/database?sslmode=…` into a client configuration.
+public enum DatabaseURL {
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func configuration(from string: String) throws -> PostgresClient.Configuration {
+        guard let url = URLComponents(string: string), ["postgres", "postgresql"].contains(url.scheme ?? ""),
+              let user = url.user, !user.isEmpty else {
+            throw Invalid(description: "DATABASE_URL must look like postgres://user:password@host:5432/database")
+        }
+        let database = url.path.isEmpty ? user : String(url.path.dropFirst())
+        let sslmode = url.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer"
+        // A host given as a folder (…?host=/var/run/postgresql) means a Unix socket, as in libpq.
+        if let socketDir = url.queryItems?.first(where: { $0.name == "host" })?.value, socketDir.hasPrefix("/") {
+            var config = PostgresClient.Configuration(unixSocketPath: "\(socketDir)/.s.PGSQL.\(url.port ?? 5432)",
+                                                      username: user, password: url.password, database: database)
+            config.options.minimumConnections = 0
+            return config
+        }
+        let tls: PostgresClient.Configuration.TLS = switch sslmode {
+        case "disable": .disable
+        case "require", "verify-ca", "verify-full": .require(.makeClientConfiguration())
+        default: .prefer(.makeClientConfiguration())
+        }
+        return PostgresClient.Configuration(host: url.host ?? "localhost", port: url.port ?? 5432, username: user,
+                                            password: url.password, database: database, tls: tls)
+    }
+
+    /// The pool settings every client of ours uses.
+    public static func tuned(_ config: PostgresClient.Configuration, maximumConnections: Int = 20) -> PostgresClient.Configuration {
+        var config = config
+        // Minimum stays below maximum: equal values crash PostgresNIO 1.33 when the server restarts under load.
+        config.options.minimumConnections = 1
+        config.options.maximumConnections = max(2, maximumConnections)
+        return config
+    }
+}
+
+extension EmbeddedPostgres {
+    public var clientConfiguration: PostgresClient.Configuration {
+        PostgresClient.Configuration(unixSocketPath: socketPath, username: Self.superuser, password: nil, database: database)
+    }
+
+    public func clientConfiguration(database: String) -> PostgresClient.Configuration {
+        PostgresClient.Configuration(unixSocketPath: socketPath, username: Self.superuser, password: nil, database: database)
+    }
+}

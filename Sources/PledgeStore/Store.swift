@@ -1,4 +1,0 @@
-import PostgresNIO
-import Crypto
-import ServiceLifecycle
-public enum Store {}

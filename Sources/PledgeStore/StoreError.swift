@@ -1,0 +1,46 @@
+import PledgeCore
+import PostgresNIO
+
+/// What a store operation can refuse, in terms the API maps to one status each.
+public enum StoreError: Error, Equatable, Sendable {
+    case notFound(entity: String, id: Int64)
+    /// The client's version is not the stored one (optimistic concurrency): 412.
+    case stale(entity: String, id: Int64, current: Int)
+    case archived(entity: String, id: Int64)
+    /// A unique constraint refused the write: 409.
+    case conflict(FieldError)
+    /// A reference or check constraint refused the write: 422.
+    case invalid(FieldError)
+
+    /// Known constraint names, mapped to the field a client must change. Unknown ones stay errors.
+    static let constraints: [String: (conflict: Bool, error: FieldError)] = [
+        "firms_credit_code_key": (true, .init("duplicate_credit_code", field: "creditCode",
+            zh: "该统一社会信用代码已登记", en: "A firm with this unified social credit code already exists")),
+        "ip_assets_type_number_key": (true, .init("duplicate_asset_number", field: "number",
+            zh: "该类型下此编号已登记", en: "An asset of this type with this number already exists")),
+        "valuations_appraiser_report_number_key": (true, .init("duplicate_report_number", field: "reportNumber",
+            zh: "该评估机构的此报告编号已登记", en: "This appraiser's report number is already recorded")),
+        "banks_code_key": (true, .init("duplicate_bank_code", field: "code", zh: "银行代码已存在", en: "The bank code is taken")),
+        "banks_name_key": (true, .init("duplicate_bank_name", field: "name", zh: "银行名称已存在", en: "The bank name is taken")),
+        "loan_products_code_key": (true, .init("duplicate_product_code", field: "code",
+            zh: "产品代码已存在", en: "The product code is taken")),
+        "programme_targets_name_key": (true, .init("duplicate_target_name", field: "name",
+            zh: "目标名称已存在", en: "A target with this name exists")),
+        "firms_industry_code_fkey": (false, .init("unknown_industry", field: "industryCode",
+            zh: "行业代码不存在（见 GET /industries）", en: "Unknown industry code (see GET /industries)")),
+        "ip_assets_firm_id_fkey": (false, .init("unknown_firm", field: "firmId", zh: "企业不存在", en: "No such firm")),
+        "loan_products_bank_id_fkey": (false, .init("unknown_bank", field: "bankId", zh: "银行不存在", en: "No such bank")),
+    ]
+
+    /// Turns a constraint violation into a `StoreError`; anything else passes through unchanged.
+    static func map(_ error: any Error) -> any Error {
+        let psql: PSQLError? = (error as? PSQLError) ?? ((error as? PostgresTransactionError).flatMap { ($0.closureError ?? $0.commitError) as? PSQLError })
+        guard let psql, let name = psql.serverInfo?[.constraintName], let known = constraints[name] else { return error }
+        return known.conflict ? StoreError.conflict(known.error) : StoreError.invalid(known.error)
+    }
+}
+
+/// Runs a store operation, translating constraint violations.
+func mapped<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch { throw StoreError.map(error) }
+}

@@ -1,0 +1,47 @@
+import Logging
+import PostgresNIO
+
+/// Shared handling of optimistic concurrency: an update or archive names the version it read,
+/// and when no row matched, this tells the client why (gone, archived, or changed meanwhile).
+struct Versioned {
+    let client: PostgresClient
+    let logger: Logger
+    let table: String
+    let entity: String
+
+    func explainMiss(id: Int64, expected: Int?) async throws -> StoreError {
+        let rows = try await client.query(
+            PostgresQuery(unsafeSQL: "SELECT version, archived_at IS NOT NULL FROM \(table) WHERE id = $1",
+                          binds: binds(id)), logger: logger)
+        for try await (version, archived) in rows.decode((Int, Bool).self) {
+            if archived { return .archived(entity: entity, id: id) }
+            return .stale(entity: entity, id: id, current: version)
+        }
+        return .notFound(entity: entity, id: id)
+    }
+
+    /// Marks a row archived (kept, hidden from lists); archiving twice is a no-op that succeeds.
+    func archive(id: Int64, expected: Int?) async throws {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: """
+            UPDATE \(table) SET archived_at = coalesce(archived_at, now()),
+                   version = version + (CASE WHEN archived_at IS NULL THEN 1 ELSE 0 END), updated_at = now()
+            WHERE id = $1 AND ($2::integer IS NULL OR version = $2) RETURNING id
+            """, binds: binds(id, expected)), logger: logger)
+        for try await _ in rows { return }
+        let miss = try await explainMiss(id: id, expected: expected)
+        if case .archived = miss { return }
+        throw miss
+    }
+
+    private func binds(_ id: Int64) -> PostgresBindings {
+        var b = PostgresBindings()
+        b.append(id)
+        return b
+    }
+
+    private func binds(_ id: Int64, _ version: Int?) -> PostgresBindings {
+        var b = binds(id)
+        b.append(version)
+        return b
+    }
+}
