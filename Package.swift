@@ -58,17 +58,32 @@ let package = Package(
             dependencies: [
                 "PledgeServer", "PledgeStore", "PledgeCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
+        ),
+        // Real PostgreSQL for tests: one throwaway cluster, a migrated template, a fresh clone per test.
+        .target(
+            name: "PledgeTestSupport",
+            dependencies: [
+                "PledgeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PledgeTestSupport"
         ),
         .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore"]),
         .testTarget(
             name: "PledgeStoreTests",
-            dependencies: ["PledgeStore", "PledgeCore"]
+            dependencies: ["PledgeStore", "PledgeCore", "PledgeTestSupport"]
         ),
         .testTarget(
             name: "PledgeServerTests",
             dependencies: [
-                "PledgeServer", "PledgeStore", "PledgeCore", "PledgeAPI",
+                "PledgeServer", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -38,11 +38,12 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     public var socketPath: String { "\(dataDirectory)/.s.PGSQL.\(Self.port)" }
-    var clusterDirectory: String { dataDirectory }
 
     /// Creates the cluster on first use, starts it unless it already runs, and makes sure the
-    /// application database exists. Returns once the server accepts connections.
-    public func start(logger: Logger) throws {
+    /// application database exists. Returns once the server accepts connections: true when this
+    /// call started it, false when it was running already.
+    @discardableResult
+    public func start(logger: Logger) throws -> Bool {
         guard socketPath.utf8.count < 100 else { throw Failure.socketPathTooLong(socketPath) }
         let bin = try Self.binDirectory()
         if !FileManager.default.fileExists(atPath: "\(dataDirectory)/PG_VERSION") {
@@ -51,15 +52,18 @@ public struct EmbeddedPostgres: Sendable {
             try run("\(bin)/initdb", ["-D", dataDirectory, "-U", Self.superuser, "--auth=trust",
                                       "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"])
         }
+        var started = false
         if try isRunning(bin: bin) {
             logger.info("Reusing the embedded PostgreSQL cluster that is already running", metadata: ["dataDir": "\(dataDirectory)"])
         } else {
+            started = true
             logger.info("Starting the embedded PostgreSQL cluster", metadata: ["dataDir": "\(dataDirectory)"])
             try run("\(bin)/pg_ctl", ["-D", dataDirectory, "-l", "\(dataDirectory)/server.log", "-w", "-t", "60",
                                       "-o", "-c listen_addresses='' -k \(dataDirectory) -p \(Self.port) -c fsync=on",
                                       "start"])
         }
         try createDatabaseIfMissing(bin: bin, name: database)
+        return started
     }
 
     /// Stops the cluster with a fast shutdown (rolls back open transactions, keeps committed data).
@@ -132,22 +136,10 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     private func execute(_ program: String, _ arguments: [String], asServerUser: Bool = true) -> (status: Int32, output: String) {
-        let process = Process()
-        if asServerUser && getuid() == 0 {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", Self.superuser, "--", program] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
-        }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        // pg_ctl's server inherits these descriptors: detach its output from our pipe through the log file.
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return (127, "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = asServerUser && getuid() == 0
+            ? ChildProcess.run("/usr/sbin/runuser", ["-u", Self.superuser, "--", program] + arguments)
+            : ChildProcess.run(program, arguments)
+        return (result.status, result.output)
     }
+
 }

@@ -16,6 +16,11 @@ public struct Migration: Sendable, Equatable {
         self.sql = sql
     }
 
+    /// One checksum over a whole set, to name what a database was built from.
+    public static func fingerprint(of migrations: [Migration]) -> String {
+        SHA256.hash(data: Data(migrations.map(\.checksum).joined().utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// The migrations shipped in this module's resources (a link to the repository's db/migrations).
     public static func bundled() throws -> [Migration] {
         guard let url = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {

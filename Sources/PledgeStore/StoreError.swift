@@ -34,8 +34,13 @@ public enum StoreError: Error, Equatable, Sendable {
 
     /// Turns a constraint violation into a `StoreError`; anything else passes through unchanged.
     static func map(_ error: any Error) -> any Error {
-        let psql: PSQLError? = (error as? PSQLError) ?? ((error as? PostgresTransactionError).flatMap { ($0.closureError ?? $0.commitError) as? PSQLError })
-        guard let psql, let name = psql.serverInfo?[.constraintName], let known = constraints[name] else { return error }
+        // withTransaction wraps whatever its body threw; look inside.
+        var error = error
+        if let wrapped = error as? PostgresTransactionError, let inner = wrapped.closureError ?? wrapped.commitError {
+            error = inner
+        }
+        if error is StoreError { return error }
+        guard let psql = error as? PSQLError, let name = psql.serverInfo?[.constraintName], let known = constraints[name] else { return error }
         return known.conflict ? StoreError.conflict(known.error) : StoreError.invalid(known.error)
     }
 }

@@ -1,0 +1,58 @@
+import HTTPTypes
+import PledgeCore
+
+/// An error the API reports as RFC 9457 problem details, with a stable code and both languages.
+public struct APIProblem: Error, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var zh: String
+    public var en: String
+    public var field: String?
+    public var errors: [FieldError]
+    public var currentVersion: Int?
+
+    public init(_ status: HTTPResponse.Status, code: String, zh: String, en: String, field: String? = nil,
+                errors: [FieldError] = [], currentVersion: Int? = nil) {
+        self.status = status; self.code = code; self.zh = zh; self.en = en; self.field = field
+        self.errors = errors; self.currentVersion = currentVersion
+    }
+
+    static func badParameter(_ field: String, zh: String, en: String) -> APIProblem {
+        APIProblem(.badRequest, code: "invalid_parameter", zh: zh, en: en, field: field)
+    }
+}
+
+/// The JSON body of a problem response; field names follow the `Problem` schema in openapi.yaml.
+struct ProblemBody: Encodable {
+    struct Item: Encodable {
+        var code: String
+        var field: String
+        var messageZh: String
+        var messageEn: String
+    }
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String
+    var code: String
+    var messageZh: String
+    var messageEn: String
+    var field: String?
+    var errors: [Item]?
+    var currentVersion: Int?
+    var requestId: String?
+
+    init(_ p: APIProblem, requestId: String?) {
+        type = "https://pledgematch.invalid/problems/\(p.code)"
+        title = p.status.reasonPhrase
+        status = p.status.code
+        detail = p.en
+        code = p.code
+        messageZh = p.zh
+        messageEn = p.en
+        field = p.field
+        errors = p.errors.isEmpty ? nil : p.errors.map { Item(code: $0.code, field: $0.field, messageZh: $0.zh, messageEn: $0.en) }
+        currentVersion = p.currentVersion
+        self.requestId = requestId
+    }
+}

@@ -1,0 +1,40 @@
+import PledgeAPI
+import PledgeStore
+import PostgresNIO
+
+extension PledgeService {
+    func listIndustries(_ input: Operations.ListIndustries.Input) async throws -> Operations.ListIndustries.Output {
+        let all = try await industries.all()
+        return .ok(.init(body: .json(.init(items: all.map {
+            .init(code: $0.code, nameZh: $0.nameZh, nameEn: $0.nameEn, priority: $0.priority)
+        }))))
+    }
+
+    func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
+        .ok(.init(body: .json(.init(status: "ok"))))
+    }
+
+    /// Ready only while the database answers within a second.
+    func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
+        let ok = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                (try? await client.query("SELECT 1", logger: logger).collect()) != nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(1))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        return ok ? .ok(.init(body: .json(.init(status: "ready", database: "ok"))))
+                  : .serviceUnavailable(.init(body: .json(.init(status: "not_ready", database: "unreachable"))))
+    }
+
+    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
+        var buffer: [UInt8] = []
+        metrics.emit(into: &buffer)
+        return .ok(.init(body: .plainText(.init(buffer))))
+    }
+}

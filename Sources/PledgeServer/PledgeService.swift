@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import PledgeAPI
+import PledgeCore
+import PledgeStore
+import PostgresNIO
+import Prometheus
+
+/// Implements the operations of openapi.yaml. Each handler maps the generated input to a core
+/// input, lets the core validate it, and hands the result to one repository call.
+struct PledgeService: APIProtocol {
+    let firms: FirmRepository
+    let assets: AssetRepository
+    let valuations: ValuationRepository
+    let banks: BankRepository
+    let products: ProductRepository
+    let targets: TargetRepository
+    let industries: IndustryRepository
+    let client: PostgresClient
+    let metrics: PrometheusCollectorRegistry
+    let logger: Logger
+    /// Today in Asia/Shanghai, where the programme's dates are kept.
+    let today: @Sendable () -> CivilDate
+
+    init(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger,
+         today: @escaping @Sendable () -> CivilDate = { BusinessCalendar.today() }) {
+        self.client = client
+        self.metrics = metrics
+        self.logger = logger
+        self.today = today
+        firms = FirmRepository(client: client, logger: logger)
+        assets = AssetRepository(client: client, logger: logger)
+        valuations = ValuationRepository(client: client, logger: logger)
+        banks = BankRepository(client: client, logger: logger)
+        products = ProductRepository(client: client, logger: logger)
+        targets = TargetRepository(client: client, logger: logger)
+        industries = IndustryRepository(client: client, logger: logger)
+    }
+}
+
+public enum BusinessCalendar {
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+
+    /// The calendar date in Beijing time at the given instant.
+    public static func today(at instant: Date = Date()) -> CivilDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day], from: instant)
+        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
+/// Paging, versions and conversions shared by the handlers.
+enum Paging {
+    static func request(cursor: String?, limit: Int?, includeArchived: Bool?) throws -> PageRequest {
+        var after: Int64 = 0
+        if let cursor {
+            guard cursor.count <= 18, cursor.allSatisfy(\.isASCII), let value = Int64(cursor), value >= 0 else {
+                throw APIProblem.badParameter("cursor", zh: "cursor 无效，请使用上一页返回的 nextCursor",
+                                              en: "Invalid cursor; pass the nextCursor of the previous page")
+            }
+            after = value
+        }
+        let limit = limit ?? 50
+        guard (1...200).contains(limit) else {
+            throw APIProblem.badParameter("limit", zh: "limit 必须在 1 到 200 之间", en: "limit must be between 1 and 200")
+        }
+        return PageRequest(after: after, limit: limit, includeArchived: includeArchived ?? false)
+    }
+
+    static func cursor(_ next: Int64?) -> String? { next.map(String.init) }
+}
+
+enum ETag {
+    static func make(_ version: Int) -> String { "\"\(version)\"" }
+
+    /// Reads `"3"`, `W/"3"` or `3`; anything else is a client error.
+    static func version(from header: String?) throws -> Int? {
+        guard let header else { return nil }
+        var text = header.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("W/") { text.removeFirst(2) }
+        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        guard let version = Int(text), version >= 1 else {
+            throw APIProblem(.badRequest, code: "invalid_if_match", zh: "If-Match 头应为读取时得到的 ETag，如 \"3\"",
+                             en: "If-Match must be the ETag you read, e.g. \"3\"", field: "If-Match")
+        }
+        return version
+    }
+}
+
+extension Date {
+    /// Timestamps go out in RFC 3339 with fractional seconds dropped, as the spec's date-time.
+    var apiTimestamp: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }
+}
+
+extension CivilDate {
+    var api: String { description }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OpenAPIRuntime
+import PledgeCore
+import PledgeStore
+
+/// The one place where errors become responses: every expected failure turns into problem+json
+/// with its status; anything unexpected is logged in full and answered with a 500 problem.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error)
+            if problem.status.kind == .serverError {
+                context.logger.error("Request failed", metadata: ["error": "\(String(reflecting: error))",
+                                                                  "path": "\(request.uri.path)"])
+            } else {
+                context.logger.info("Request refused", metadata: ["code": "\(problem.code)", "status": "\(problem.status.code)"])
+            }
+            return Self.response(problem, requestId: context.id)
+        }
+    }
+
+    static func response(_ problem: APIProblem, requestId: String?) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(ProblemBody(problem, requestId: requestId))) ?? Data("{}".utf8)
+        var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8"]
+        if let requestId { headers[.init("X-Request-Id")!] = requestId }
+        return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    static func problem(for error: any Error) -> APIProblem {
+        switch error {
+        case let p as APIProblem: return p
+        case let v as ValidationFailure:
+            let first = v.errors.first
+            return APIProblem(.unprocessableContent, code: first?.code ?? "invalid", zh: first?.zh ?? "输入无效",
+                              en: first?.en ?? "Invalid input", field: first?.field, errors: v.errors)
+        case let s as StoreError: return problem(for: s)
+        case let d as DecodingError: return problem(for: d)
+        case let s as ServerError: return problem(for: s)
+        case let h as HTTPError where h.status == .contentTooLarge:
+            return APIProblem(.contentTooLarge, code: "body_too_large", zh: "请求体超过 1 MiB", en: "The request body is over 1 MiB")
+        case let h as HTTPError where h.status == .notFound:
+            return APIProblem(.notFound, code: "no_route", zh: "没有这个地址", en: "No such endpoint")
+        case let h as HTTPError where h.status == .methodNotAllowed:
+            return APIProblem(.methodNotAllowed, code: "method_not_allowed", zh: "不支持该请求方法", en: "Method not allowed")
+        case let h as HTTPError where h.status.kind == .clientError:
+            return APIProblem(h.status, code: "bad_request", zh: "请求无效", en: h.body ?? h.status.reasonPhrase)
+        default:
+            return APIProblem(.internalServerError, code: "internal_error", zh: "服务器内部错误，已记录", en: "Internal error; it has been logged")
+        }
+    }
+
+    static func problem(for error: ServerError) -> APIProblem {
+        let inner = error.underlyingError
+        if inner is APIProblem || inner is ValidationFailure || inner is StoreError || inner is DecodingError || inner is HTTPError {
+            return problem(for: inner)
+        }
+        let cause = "\(inner)"
+        if cause.contains("If-Match") {
+            return APIProblem(.preconditionRequired, code: "if_match_required",
+                              zh: "修改前请在 If-Match 头中带上读取到的版本（ETag）",
+                              en: "Send the version you read (its ETag) in If-Match", field: "If-Match")
+        }
+        switch error.httpStatus {
+        case .unsupportedMediaType:
+            return APIProblem(.unsupportedMediaType, code: "unsupported_media_type", zh: "请求体必须是 application/json",
+                              en: "The body must be application/json")
+        case .notAcceptable:
+            return APIProblem(.badRequest, code: "not_acceptable", zh: "无法提供 Accept 头要求的格式", en: cause)
+        case let status where status.kind == .clientError:
+            return APIProblem(.badRequest, code: "bad_request", zh: "请求格式错误：\(cause)", en: "Malformed request: \(cause)")
+        default:
+            return APIProblem(.internalServerError, code: "internal_error", zh: "服务器内部错误，已记录", en: "Internal error; it has been logged")
+        }
+    }
+
+    static func problem(for error: DecodingError) -> APIProblem {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        let (field, en): (String, String) = switch error {
+        case .keyNotFound(let key, let ctx):
+            ([path(ctx), key.stringValue].filter { !$0.isEmpty }.joined(separator: "."), "Required field '\(key.stringValue)' is missing")
+        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .dataCorrupted(let ctx):
+            (path(ctx), ctx.debugDescription)
+        @unknown default: ("", "Unreadable body")
+        }
+        return APIProblem(.badRequest, code: "malformed_body", zh: "请求体无法解析：字段 \(field.isEmpty ? "(根)" : field) 缺失、多余或类型错误",
+                          en: en, field: field.isEmpty ? nil : field)
+    }
+
+    static func problem(for error: StoreError) -> APIProblem {
+        switch error {
+        case .notFound(let entity, let id):
+            return APIProblem(.notFound, code: "\(entity)_not_found", zh: "找不到编号为 \(id) 的记录", en: "No \(entity) with id \(id)")
+        case .stale(let entity, let id, let current):
+            return APIProblem(.preconditionFailed, code: "stale_version",
+                              zh: "该记录已被他人修改（当前版本 \(current)），请重新读取后再改",
+                              en: "The \(entity) \(id) changed since you read it (now version \(current)); read it again",
+                              field: "If-Match", currentVersion: current)
+        case .archived(let entity, let id):
+            return APIProblem(.conflict, code: "archived", zh: "该记录已归档，不能修改", en: "The \(entity) \(id) is archived and cannot change")
+        case .conflict(let e):
+            return APIProblem(.conflict, code: e.code, zh: e.zh, en: e.en, field: e.field, errors: [e])
+        case .invalid(let e):
+            return APIProblem(.unprocessableContent, code: e.code, zh: e.zh, en: e.en, field: e.field, errors: [e])
+        }
+    }
+}

@@ -1,5 +1,0 @@
-import Hummingbird
-import OpenAPIHummingbird
-import Prometheus
-import PledgeAPI
-public enum Server {}

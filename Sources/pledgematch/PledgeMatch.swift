@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct PledgeMatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pledgematch",
+        abstract: "Match firms' intellectual property with IP-pledge loans (知识产权质押融资·涪知贷) and track lending.",
+        discussion: """
+            With no DATABASE_URL, every command uses a private PostgreSQL cluster under --data-dir, created on \
+            first use from the system's PostgreSQL (apt-get install postgresql).
+            Environment: DATABASE_URL, PLEDGEMATCH_DATA, HOST, PORT, LOG_LEVEL.
+            """,
+        subcommands: [Serve.self, Migrate.self, Seed.self],
+        defaultSubcommand: Serve.self)
+}

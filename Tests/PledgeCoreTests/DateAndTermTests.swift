@@ -1,0 +1,69 @@
+import Testing
+@testable import PledgeCore
+
+@Suite struct CivilDateTests {
+    @Test func epochRoundTrip() {
+        for days in stride(from: -800_000, through: 800_000, by: 997) {
+            let date = CivilDate(daysSinceEpoch: days)
+            #expect(date.daysSinceEpoch == days)
+        }
+        #expect(CivilDate(daysSinceEpoch: 0).description == "1970-01-01")
+        #expect(CivilDate(iso: "2000-01-01")!.daysSinceEpoch == 10_957)
+    }
+
+    @Test func parsingIsStrict() {
+        #expect(CivilDate(iso: "2024-02-29") != nil)
+        #expect(CivilDate(iso: "2023-02-29") == nil)
+        #expect(CivilDate(iso: "2023-2-01") == nil)
+        #expect(CivilDate(iso: "2023-02-01T00:00") == nil)
+        #expect(CivilDate(iso: "２０２３-02-01") == nil)
+    }
+
+    @Test func monthArithmeticClampsToMonthEnd() {
+        #expect(CivilDate(iso: "2024-02-29")!.adding(years: 1).description == "2025-02-28")
+        #expect(CivilDate(iso: "2025-01-31")!.adding(months: 1).description == "2025-02-28")
+        // Month-end to month-end is a whole month, the same reading adding(months:) uses.
+        #expect(CivilDate(iso: "2025-01-31")!.wholeMonths(until: CivilDate(iso: "2025-02-28")!) == 1)
+        #expect(CivilDate(iso: "2025-01-31")!.wholeMonths(until: CivilDate(iso: "2025-02-27")!) == 0)
+        #expect(CivilDate(iso: "2025-01-15")!.wholeMonths(until: CivilDate(iso: "2026-01-15")!) == 12)
+        #expect(CivilDate(iso: "2025-01-15")!.wholeMonths(until: CivilDate(iso: "2026-01-14")!) == 11)
+    }
+}
+
+@Suite("Terms of protection")
+struct ProtectionTermTests {
+    func d(_ s: String) -> CivilDate { CivilDate(iso: s)! }
+
+    @Test func patentsRunFromFiling() {
+        #expect(ProtectionTerm.expiry(type: .invention, filing: d("2010-03-15"), registration: nil, renewals: 0) == d("2030-03-14"))
+        #expect(ProtectionTerm.expiry(type: .utilityModel, filing: d("2020-07-01"), registration: nil, renewals: 0) == d("2030-06-30"))
+    }
+
+    @Test("Design patents: 15 years from 2021-06-01, 10 before")
+    func designBoundary() {
+        #expect(ProtectionTerm.expiry(type: .design, filing: d("2021-05-31"), registration: nil, renewals: 0) == d("2031-05-30"))
+        #expect(ProtectionTerm.expiry(type: .design, filing: d("2021-06-01"), registration: nil, renewals: 0) == d("2036-05-31"))
+    }
+
+    @Test func marksRunFromRegistrationAndRenewals() {
+        #expect(ProtectionTerm.expiry(type: .trademark, filing: nil, registration: d("2015-06-07"), renewals: 0) == d("2025-06-06"))
+        #expect(ProtectionTerm.expiry(type: .giCollectiveMark, filing: nil, registration: d("2015-06-07"), renewals: 1) == d("2035-06-06"))
+        #expect(ProtectionTerm.expiry(type: .trademark, filing: d("2014-01-01"), registration: nil, renewals: 0) == nil)
+    }
+}
+
+@Suite struct MoneyTests {
+    @Test func basisPointsRoundDown() {
+        #expect(Money.apply(basisPoints: 3_000, to: 1_000_000) == 300_000)
+        #expect(Money.apply(basisPoints: 3_333, to: 1) == 0)
+        #expect(Money.apply(basisPoints: 10_000, to: Money.maxAmount) == Money.maxAmount)
+        #expect(Money.apply(basisPoints: 2_500, to: 123_456_789) == 30_864_197)
+    }
+
+    @Test func yuanText() {
+        #expect(Money.yuanText(120_000_000_000) == "¥1,200,000,000.00")
+        #expect(Money.yuanText(5) == "¥0.05")
+        #expect(Money.yuanText(-123_456) == "-¥1,234.56")
+        #expect(Money.fenPerYi * 12 == 120_000_000_000)
+    }
+}

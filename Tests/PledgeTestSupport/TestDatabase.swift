@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import PledgeStore
+import PostgresNIO
+
+/// Gives each test its own database, cloned from a template that was migrated once.
+/// The cluster is the same embedded PostgreSQL the service uses, in a throwaway folder
+/// (PLEDGEMATCH_TEST_DATA, by default under /tmp so the postgres account can reach it).
+public enum TestDatabase {
+    public static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        return logger
+    }()
+
+    public static let cluster = EmbeddedPostgres(
+        dataDirectory: ProcessInfo.processInfo.environment["PLEDGEMATCH_TEST_DATA"] ?? "/tmp/pledgematch-test-\(getuid())",
+        database: "postgres")
+
+    /// Runs `body` with a client on a new, migrated, empty database that is dropped afterwards.
+    public static func withDatabase<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let template = try await Template.shared.name()
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try await createFromTemplate(String(name), template: template)
+        defer { try? cluster.dropDatabase(name: String(name)) }
+        return try await withClient(database: String(name), body)
+    }
+
+    public static func withClient<T: Sendable>(database: String, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        var config = DatabaseURL.tuned(cluster.clientConfiguration(database: database), maximumConnections: 60)
+        config.options.minimumConnections = 0
+        let client = PostgresClient(configuration: config, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+
+    /// The template's last client may still be closing its connections, which blocks a copy for a moment.
+    static func createFromTemplate(_ name: String, template: String) async throws {
+        for attempt in 1...50 {
+            do {
+                return try cluster.createDatabaseIfMissing(name: name, template: template)
+            } catch where attempt < 50 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// The migrated template, named by the migrations' checksums so an edited set gets a new one.
+    actor Template {
+        static let shared = Template()
+        private var ready: Task<String, any Error>?
+
+        func name() async throws -> String {
+            if let ready { return try await ready.value }
+            let task = Task<String, any Error> {
+                try cluster.start(logger: logger)
+                let migrations = try Migration.bundled()
+                let name = "template_\(Migration.fingerprint(of: migrations).prefix(16))"
+                try cluster.createDatabaseIfMissing(name: name)
+                try await withClient(database: name) { client in
+                    try await Migrator(client: client, migrations: migrations, logger: logger).migrate()
+                }
+                return name
+            }
+            ready = task
+            return try await task.value
+        }
+    }
+}
