@@ -5,7 +5,7 @@ import PledgeStore
 extension PledgeService {
     func listAssets(_ input: Operations.ListAssets.Input) async throws -> Operations.ListAssets.Output {
         let q = input.query
-        let filter = AssetFilter(firmId: q.firmId, type: q._type.flatMap { IPType(rawValue: $0.rawValue) },
+        let filter = AssetFilter(firmId: try QueryCheck.id(q.firmId, "firmId"), type: q._type.flatMap { IPType(rawValue: $0.rawValue) },
                                  legalStatus: q.legalStatus.flatMap { LegalStatus(rawValue: $0.rawValue) })
         let page = try await assets.list(filter, page: Paging.request(cursor: q.cursor, limit: q.limit,
                                                                       includeArchived: q.includeArchived))

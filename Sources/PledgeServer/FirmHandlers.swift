@@ -6,7 +6,8 @@ extension PledgeService {
     func listFirms(_ input: Operations.ListFirms.Input) async throws -> Operations.ListFirms.Output {
         let q = input.query
         let page = try await firms.list(
-            FirmFilter(industryCode: q.industryCode, town: q.town, size: q.size.flatMap { FirmSize(rawValue: $0.rawValue) }, search: q.q),
+            FirmFilter(industryCode: QueryCheck.text(q.industryCode, "industryCode", max: 40), town: QueryCheck.text(q.town, "town", max: 100),
+                       size: q.size.flatMap { FirmSize(rawValue: $0.rawValue) }, search: QueryCheck.text(q.q, "q", max: 100)),
             page: Paging.request(cursor: q.cursor, limit: q.limit, includeArchived: q.includeArchived))
         return .ok(.init(body: .json(.init(items: page.items.map(Self.firm), nextCursor: Paging.cursor(page.nextCursor)))))
     }

@@ -5,7 +5,7 @@ import PledgeStore
 extension PledgeService {
     func listProducts(_ input: Operations.ListProducts.Input) async throws -> Operations.ListProducts.Output {
         let q = input.query
-        let page = try await products.list(bankId: q.bankId, page: Paging.request(cursor: q.cursor, limit: q.limit,
+        let page = try await products.list(bankId: QueryCheck.id(q.bankId, "bankId"), page: Paging.request(cursor: q.cursor, limit: q.limit,
                                                                                   includeArchived: q.includeArchived))
         return .ok(.init(body: .json(.init(items: page.items.map(Self.product), nextCursor: Paging.cursor(page.nextCursor)))))
     }

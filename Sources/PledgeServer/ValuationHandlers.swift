@@ -5,7 +5,7 @@ import PledgeStore
 extension PledgeService {
     func listValuations(_ input: Operations.ListValuations.Input) async throws -> Operations.ListValuations.Output {
         let q = input.query
-        let page = try await valuations.list(ValuationFilter(assetId: q.assetId, firmId: q.firmId),
+        let page = try await valuations.list(ValuationFilter(assetId: QueryCheck.id(q.assetId, "assetId"), firmId: QueryCheck.id(q.firmId, "firmId")),
                                              page: Paging.request(cursor: q.cursor, limit: q.limit, includeArchived: q.includeArchived))
         return .ok(.init(body: .json(.init(items: page.items.map(Self.valuation), nextCursor: Paging.cursor(page.nextCursor)))))
     }
