@@ -26,11 +26,13 @@ public struct ProductInput: Sendable {
     public var interestSubsidyShareBp: Int? // 贴息比例（占利率）
     public var subsidyCapFen: Fen?          // 每户贴息上限
     public var riskFundShareBp: Int?        // 风险补偿资金分担比例
+    public var weights: ScoreWeights        // 评分权重（银行偏好），合计 100
 
     public init(bankId: Int64, code: String, name: String, ipTerms: [IPTerm], minAmountFen: Fen, maxAmountFen: Fen,
                 minTermMonths: Int, maxTermMonths: Int, rateSpreadBp: Int, eligibleIndustries: [String] = [],
                 valuationValidityMonths: Int = 12, minYearsOperating: Int = 2, minTrademarkUseYears: Int = 2,
-                interestSubsidyShareBp: Int? = nil, subsidyCapFen: Fen? = nil, riskFundShareBp: Int? = nil) {
+                interestSubsidyShareBp: Int? = nil, subsidyCapFen: Fen? = nil, riskFundShareBp: Int? = nil,
+                weights: ScoreWeights = .default) {
         self.bankId = bankId; self.code = code; self.name = name; self.ipTerms = ipTerms
         self.minAmountFen = minAmountFen; self.maxAmountFen = maxAmountFen
         self.minTermMonths = minTermMonths; self.maxTermMonths = maxTermMonths; self.rateSpreadBp = rateSpreadBp
@@ -38,6 +40,7 @@ public struct ProductInput: Sendable {
         self.minYearsOperating = minYearsOperating; self.minTrademarkUseYears = minTrademarkUseYears
         self.interestSubsidyShareBp = interestSubsidyShareBp; self.subsidyCapFen = subsidyCapFen
         self.riskFundShareBp = riskFundShareBp
+        self.weights = weights
     }
 
     public func validated() throws(ValidationFailure) -> ProductInput {
@@ -66,8 +69,22 @@ public struct ProductInput: Sendable {
         if let v = interestSubsidyShareBp { c.range(v, 0...10_000, field: "interestSubsidyShareBp", label: Label("贴息比例（基点）", "Interest subsidy share (bp)")) }
         if let v = subsidyCapFen { c.amount(v, field: "subsidyCapFen", label: Label("每户贴息上限", "Subsidy cap per firm")) }
         if let v = riskFundShareBp { c.range(v, 0...10_000, field: "riskFundShareBp", label: Label("风险补偿分担比例（基点）", "Risk fund share (bp)")) }
+        checkWeights(&c)
         try c.finish()
         return out
+    }
+
+    private func checkWeights(_ c: inout Checker) {
+        let parts: [(Int, String, Label)] = [
+            (weights.ipValue, "ipValue", Label("知识产权价值权重", "IP value weight")),
+            (weights.coverage, "coverage", Label("押品覆盖权重", "Coverage weight")),
+            (weights.firmStrength, "firmStrength", Label("企业实力权重", "Firm strength weight")),
+            (weights.strategicFit, "strategicFit", Label("战略契合权重", "Strategic fit weight")),
+            (weights.risk, "risk", Label("风险权重", "Risk weight")),
+        ]
+        for (value, name, label) in parts { c.range(value, 0...100, field: "scoreWeights.\(name)", label: label) }
+        c.require(weights.total == 100, .init("weights_sum", field: "scoreWeights",
+                  zh: "评分权重合计必须为 100，当前为 \(weights.total)", en: "Score weights must sum to 100, not \(weights.total)"))
     }
 
     private func checkTerms(_ c: inout Checker) {

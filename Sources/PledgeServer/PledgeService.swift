@@ -16,6 +16,8 @@ struct PledgeService: APIProtocol {
     let products: ProductRepository
     let targets: TargetRepository
     let industries: IndustryRepository
+    let licences: LicenceRepository
+    let matchIndex: MatchIndex
     let client: PostgresClient
     let metrics: PrometheusCollectorRegistry
     let logger: Logger
@@ -35,6 +37,8 @@ struct PledgeService: APIProtocol {
         products = ProductRepository(client: client, logger: logger)
         targets = TargetRepository(client: client, logger: logger)
         industries = IndustryRepository(client: client, logger: logger)
+        licences = LicenceRepository(client: client, logger: logger)
+        matchIndex = MatchIndex(repository: MatchingRepository(client: client, logger: logger), logger: logger, today: today)
     }
 }
 

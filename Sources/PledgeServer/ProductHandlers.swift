@@ -42,7 +42,9 @@ extension PledgeService {
             maxTermMonths: b.maxTermMonths, rateSpreadBp: b.rateSpreadBp, eligibleIndustries: b.eligibleIndustries ?? [],
             valuationValidityMonths: b.valuationValidityMonths, minYearsOperating: b.minYearsOperating,
             minTrademarkUseYears: b.minTrademarkUseYears, interestSubsidyShareBp: b.interestSubsidyShareBp,
-            subsidyCapFen: b.subsidyCapFen, riskFundShareBp: b.riskFundShareBp)
+            subsidyCapFen: b.subsidyCapFen, riskFundShareBp: b.riskFundShareBp,
+            weights: b.scoreWeights.map { ScoreWeights(ipValue: $0.ipValue, coverage: $0.coverage, firmStrength: $0.firmStrength,
+                                                       strategicFit: $0.strategicFit, risk: $0.risk) } ?? .default)
     }
 
     static func product(_ s: Stored<ProductInput>) -> Components.Schemas.Product {
@@ -56,6 +58,8 @@ extension PledgeService {
             maxTermMonths: p.maxTermMonths, rateSpreadBp: p.rateSpreadBp, eligibleIndustries: p.eligibleIndustries,
             valuationValidityMonths: p.valuationValidityMonths, minYearsOperating: p.minYearsOperating,
             minTrademarkUseYears: p.minTrademarkUseYears, interestSubsidyShareBp: p.interestSubsidyShareBp,
-            subsidyCapFen: p.subsidyCapFen, riskFundShareBp: p.riskFundShareBp)
+            subsidyCapFen: p.subsidyCapFen, riskFundShareBp: p.riskFundShareBp,
+            scoreWeights: .init(ipValue: p.weights.ipValue, coverage: p.weights.coverage, firmStrength: p.weights.firmStrength,
+                                strategicFit: p.weights.strategicFit, risk: p.weights.risk))
     }
 }

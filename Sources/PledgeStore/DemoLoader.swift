@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PledgeCore
 import PostgresNIO
@@ -34,8 +35,9 @@ public struct DemoLoader: Sendable {
             input.assetId = assetIds[valuation.assetIndex]
             _ = try await valuations.create(input.validated(today: today))
         }
+        let licences = try await licenseZhacaiProducers(data, firmIds: firmIds, assetIds: assetIds, today: today)
         return "Loaded demo data: \(data.banks.count) banks, \(data.products.count) products, \(data.firms.count) firms, "
-            + "\(data.assets.count) IP assets, \(data.valuations.count) valuations. 演示数据已加载。"
+            + "\(data.assets.count) IP assets, \(data.valuations.count) valuations, \(licences) GI licences. 演示数据已加载。"
     }
 
     private func insertBanks(_ banks: [BankInput]) async throws -> [Int64] {
@@ -65,6 +67,22 @@ public struct DemoLoader: Sendable {
             if (i + 1) % 500 == 0 { logger.info("Demo IP assets loaded: \(i + 1)/\(assets.count)") }
         }
         return ids
+    }
+
+    /// The association (firm 0) holds the 涪陵榨菜 mark (asset 0); every 榨菜 producer is licensed to use it.
+    private func licenseZhacaiProducers(_ data: DemoDataset, firmIds: [Int64], assetIds: [Int64],
+                                        today: CivilDate) async throws -> Int {
+        guard let mark = data.assets.first, mark.input.type == IPType.giCollectiveMark.rawValue else { return 0 }
+        let repo = LicenceRepository(client: client, logger: logger)
+        var count = 0
+        for (i, firm) in data.firms.enumerated() where i != mark.firmIndex && firm.name.contains("榨菜") {
+            count += 1
+            let number = "涪榨许字[\(today.year - 1)]第\(String(format: "%03d", count))号"
+            _ = try await repo.create(LicenceInput(firmId: firmIds[i], markAssetId: assetIds[0], licenceNumber: number,
+                                                   validFrom: today.adding(years: -1).description,
+                                                   validUntil: today.adding(years: 4).description).validated())
+        }
+        return count
     }
 
     private func count(_ table: String) async throws -> Int {

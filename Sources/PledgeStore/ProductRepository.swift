@@ -17,6 +17,7 @@ public struct ProductRepository: Sendable {
         p.id, p.bank_id, p.code, p.name, p.min_amount_fen, p.max_amount_fen, p.min_term_months, p.max_term_months,
         p.rate_spread_bp, p.eligible_industries, p.valuation_validity_months, p.min_years_operating,
         p.min_trademark_use_years, p.interest_subsidy_share_bp, p.subsidy_cap_fen, p.risk_fund_share_bp,
+        p.weight_ip_value, p.weight_coverage, p.weight_firm_strength, p.weight_strategic_fit, p.weight_risk,
         p.version, p.created_at, p.updated_at, p.archived_at,
         coalesce((SELECT jsonb_agg(jsonb_build_object('ipType', t.ip_type, 'loanToValueBp', t.loan_to_value_bp,
                   'minRemainingLifeMonths', t.min_remaining_life_months) ORDER BY t.ip_type)
@@ -30,11 +31,13 @@ public struct ProductRepository: Sendable {
                 let rows = try await conn.query("""
                     INSERT INTO loan_products (bank_id, code, name, min_amount_fen, max_amount_fen, min_term_months,
                         max_term_months, rate_spread_bp, eligible_industries, valuation_validity_months, min_years_operating,
-                        min_trademark_use_years, interest_subsidy_share_bp, subsidy_cap_fen, risk_fund_share_bp)
+                        min_trademark_use_years, interest_subsidy_share_bp, subsidy_cap_fen, risk_fund_share_bp,
+                        weight_ip_value, weight_coverage, weight_firm_strength, weight_strategic_fit, weight_risk)
                     VALUES (\(p.bankId), \(p.code), \(p.name), \(p.minAmountFen), \(p.maxAmountFen), \(p.minTermMonths),
                         \(p.maxTermMonths), \(p.rateSpreadBp), \(p.eligibleIndustries), \(p.valuationValidityMonths),
                         \(p.minYearsOperating), \(p.minTrademarkUseYears), \(p.interestSubsidyShareBp), \(p.subsidyCapFen),
-                        \(p.riskFundShareBp))
+                        \(p.riskFundShareBp), \(p.weights.ipValue), \(p.weights.coverage), \(p.weights.firmStrength),
+                        \(p.weights.strategicFit), \(p.weights.risk))
                     RETURNING id
                     """, logger: logger)
                 var id: Int64 = 0
@@ -74,7 +77,10 @@ public struct ProductRepository: Sendable {
                         valuation_validity_months = \(p.valuationValidityMonths), min_years_operating = \(p.minYearsOperating),
                         min_trademark_use_years = \(p.minTrademarkUseYears),
                         interest_subsidy_share_bp = \(p.interestSubsidyShareBp), subsidy_cap_fen = \(p.subsidyCapFen),
-                        risk_fund_share_bp = \(p.riskFundShareBp), version = version + 1, updated_at = now()
+                        risk_fund_share_bp = \(p.riskFundShareBp), weight_ip_value = \(p.weights.ipValue),
+                        weight_coverage = \(p.weights.coverage), weight_firm_strength = \(p.weights.firmStrength),
+                        weight_strategic_fit = \(p.weights.strategicFit), weight_risk = \(p.weights.risk),
+                        version = version + 1, updated_at = now()
                     WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
                     RETURNING id
                     """, logger: logger)
@@ -140,6 +146,10 @@ public struct ProductRepository: Sendable {
             minTrademarkUseYears: r["min_trademark_use_years"].decode(Int.self),
             interestSubsidyShareBp: r["interest_subsidy_share_bp"].decode(Int?.self),
             subsidyCapFen: r["subsidy_cap_fen"].decode(Int64?.self),
-            riskFundShareBp: r["risk_fund_share_bp"].decode(Int?.self)))
+            riskFundShareBp: r["risk_fund_share_bp"].decode(Int?.self),
+            weights: ScoreWeights(
+                ipValue: r["weight_ip_value"].decode(Int.self), coverage: r["weight_coverage"].decode(Int.self),
+                firmStrength: r["weight_firm_strength"].decode(Int.self),
+                strategicFit: r["weight_strategic_fit"].decode(Int.self), risk: r["weight_risk"].decode(Int.self))))
     }
 }

@@ -29,6 +29,13 @@ public enum StoreError: Error, Equatable, Sendable {
         "firms_industry_code_fkey": (false, .init("unknown_industry", field: "industryCode",
             zh: "行业代码不存在（见 GET /industries）", en: "Unknown industry code (see GET /industries)")),
         "ip_assets_firm_id_fkey": (false, .init("unknown_firm", field: "firmId", zh: "企业不存在", en: "No such firm")),
+        "gi_licences_mark_asset_id_licence_number_key": (true, .init("duplicate_licence_number", field: "licenceNumber",
+            zh: "该商标下此许可编号已登记", en: "This licence number is already recorded for the mark")),
+        "gi_licences_firm_id_fkey": (false, .init("unknown_firm", field: "firmId", zh: "被许可企业不存在", en: "No such licensee firm")),
+        "gi_licences_not_own_mark": (false, .init("own_mark", field: "firmId", zh: "商标权利人不能作为被许可人",
+            en: "The mark's owner cannot be its own licensee")),
+        "loan_products_weights_sum": (false, .init("weights_sum", field: "scoreWeights", zh: "评分权重合计必须为 100",
+            en: "Score weights must sum to 100")),
         "loan_products_bank_id_fkey": (false, .init("unknown_bank", field: "bankId", zh: "银行不存在", en: "No such bank")),
     ]
 

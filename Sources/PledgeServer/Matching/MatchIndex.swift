@@ -1,0 +1,191 @@
+import Logging
+import PledgeCore
+import PledgeStore
+
+/// The matching engine's in-memory index: every firm's ranking under every product, kept sorted.
+/// PostgreSQL stays the truth: before answering, a reader catches up with the change log
+/// (engine_changes), so no answer contradicts a write committed before the question was asked.
+/// Catching up reloads only the firms and products that changed; a new day rebuilds everything,
+/// because every date-based gate moves with it.
+public actor MatchIndex {
+    let repository: MatchingRepository
+    let logger: Logger
+    let today: @Sendable () -> CivilDate
+
+    private var loaded = false
+    private var clock: Int64 = 0
+    public private(set) var asOf: CivilDate
+    private var firms: [Int64: MatchFirm] = [:]
+    private var assets: [Int64: [MatchAsset]] = [:]
+    /// Which IP types each firm holds, one bit per IPType case, for the ipType filter.
+    private var heldTypes: [Int64: UInt8] = [:]
+    /// Which firm holds each asset, to find a GI mark's owner.
+    private var assetOwner: [Int64: Int64] = [:]
+    private var products: [Int64: MatchProduct] = [:]
+    private var licences: [MatchLicence] = []
+    private var rankings: [Int64: SortedBlocks<CandidateKey>] = [:]
+    private var keys: [Int64: [Int64: CandidateKey]] = [:]
+    private var catchingUp: Task<Void, any Error>?
+
+    public init(repository: MatchingRepository, logger: Logger, today: @escaping @Sendable () -> CivilDate) {
+        self.repository = repository
+        self.logger = logger
+        self.today = today
+        self.asOf = today()
+    }
+
+    /// Brings the index up to the database. Calls run one after another, and each waits for a
+    /// catch-up that started after it was called.
+    public func sync() async throws {
+        let previous = catchingUp
+        let task = Task { [previous] in
+            _ = try? await previous?.value
+            try await self.catchUp()
+        }
+        catchingUp = task
+        try await task.value
+    }
+
+    private func catchUp() async throws {
+        let day = today()
+        if !loaded || day != asOf {
+            try await rebuild(asOf: day)
+            return
+        }
+        let changes = try await repository.changes(after: clock)
+        guard !changes.isEmpty else { return }
+        if !changes.productIds.isEmpty { try await reloadProducts(changes.productIds) }
+        if !changes.firmIds.isEmpty { try await reloadFirms(changes.firmIds) }
+        clock = changes.clock
+    }
+
+    /// Loads everything and ranks every firm under every product.
+    public func rebuild(asOf day: CivilDate) async throws {
+        let started = ContinuousClock.now
+        let snapshot = try await repository.snapshot()
+        asOf = day
+        clock = snapshot.clock
+        firms = Dictionary(uniqueKeysWithValues: snapshot.firms.map { ($0.id, $0) })
+        assets = Dictionary(grouping: snapshot.assets, by: \.firmId)
+        heldTypes = assets.mapValues(Self.typeMask)
+        assetOwner = Dictionary(uniqueKeysWithValues: snapshot.assets.map { ($0.id, $0.firmId) })
+        products = Dictionary(uniqueKeysWithValues: snapshot.products.map { ($0.id, $0) })
+        licences = snapshot.licences
+        rankings = [:]
+        keys = [:]
+        for product in products.values { rankAll(under: product) }
+        loaded = true
+        logger.info("Matching index built", metadata: [
+            "firms": "\(firms.count)", "assets": "\(snapshot.assets.count)", "products": "\(products.count)",
+            "asOf": "\(day)", "took": "\(ContinuousClock.now - started)"])
+    }
+
+    private func rankAll(under product: MatchProduct) {
+        var entries: [CandidateKey] = []
+        var byFirm: [Int64: CandidateKey] = [:]
+        entries.reserveCapacity(firms.count)
+        for firm in firms.values {
+            if let key = key(for: firm, under: product) {
+                entries.append(key)
+                byFirm[firm.id] = key
+            }
+        }
+        rankings[product.id] = SortedBlocks(entries)
+        keys[product.id] = byFirm
+    }
+
+    private func key(for firm: MatchFirm, under product: MatchProduct) -> CandidateKey? {
+        let entry = MatchEngine.rank(firm: firm, assets: assets[firm.id] ?? [], product: product, asOf: asOf)
+        guard entry.eligible else { return nil }
+        return CandidateKey(centiPoints: entry.centiPoints, capacityFen: entry.capacityFen, firmId: firm.id)
+    }
+
+    private func reloadProducts(_ ids: Set<Int64>) async throws {
+        let fresh = try await repository.products(ids)
+        for id in ids {
+            products[id] = nil
+            rankings[id] = nil
+            keys[id] = nil
+        }
+        for product in fresh {
+            products[product.id] = product
+            rankAll(under: product)
+        }
+    }
+
+    private func reloadFirms(_ ids: Set<Int64>) async throws {
+        let (fresh, freshAssets) = try await repository.firmsWithAssets(ids)
+        licences = try await repository.licences()
+        let assetsByFirm = Dictionary(grouping: freshAssets, by: \.firmId)
+        for id in ids {
+            firms[id] = nil
+            for asset in assets[id] ?? [] { assetOwner[asset.id] = nil }
+            for asset in assetsByFirm[id] ?? [] { assetOwner[asset.id] = id }
+            assets[id] = assetsByFirm[id]
+            heldTypes[id] = assetsByFirm[id].map(Self.typeMask)
+        }
+        for firm in fresh { firms[firm.id] = firm }
+        applyRankings(for: ids)
+    }
+
+    /// Re-ranks some firms under every product: remove the old key, insert the new one.
+    private func applyRankings(for ids: Set<Int64>) {
+        for product in products.values {
+            for id in ids {
+                if let old = keys[product.id]?[id] {
+                    rankings[product.id]?.remove(old)
+                    keys[product.id]?[id] = nil
+                }
+                guard let firm = firms[id], let key = key(for: firm, under: product) else { continue }
+                rankings[product.id, default: SortedBlocks()].insert(key)
+                keys[product.id, default: [:]][id] = key
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// One page of a product's eligible firms, filtered, after `cursor`.
+    public func candidates(productId: Int64, filter: CandidateFilter, after cursor: CandidateKey?,
+                           limit: Int) -> [RankedCandidate]? {
+        guard products[productId] != nil else { return nil }
+        guard let ranking = rankings[productId] else { return [] }
+        var page: [RankedCandidate] = []
+        ranking.forEach(after: cursor) { key in
+            if let min = filter.minCentiPoints, key.centiPoints < min { return false }
+            if let min = filter.minCapacityFen, key.capacityFen < min { return true }
+            guard let firm = firms[key.firmId] else { return true }
+            if let industry = filter.industryCode, firm.industryCode != industry { return true }
+            if let town = filter.town, firm.town != town { return true }
+            if let type = filter.ipType, (heldTypes[firm.id] ?? 0) & Self.bit(type) == 0 { return true }
+            page.append(RankedCandidate(rank: ranking.position(of: key) + 1, key: key, firm: firm))
+            return page.count < limit
+        }
+        return page
+    }
+
+    public func firm(_ id: Int64) -> (firm: MatchFirm, assets: [MatchAsset])? {
+        firms[id].map { ($0, assets[id] ?? []) }
+    }
+
+    public func product(_ id: Int64) -> MatchProduct? { products[id] }
+
+    public var allProducts: [MatchProduct] { products.values.sorted { $0.id < $1.id } }
+
+    public func licences(ofMark assetId: Int64) -> [MatchLicence] {
+        licences.filter { $0.markAssetId == assetId }
+    }
+
+    /// The asset, wherever it is held (for a GI mark's owner).
+    public func asset(_ id: Int64) -> MatchAsset? {
+        assetOwner[id].flatMap { owner in assets[owner]?.first { $0.id == id } }
+    }
+
+    public var stats: (firms: Int, assets: Int, products: Int, clock: Int64) {
+        (firms.count, assets.values.reduce(0) { $0 + $1.count }, products.count, clock)
+    }
+
+    static func bit(_ type: IPType) -> UInt8 { 1 << UInt8(IPType.allCases.firstIndex(of: type)!) }
+
+    static func typeMask(_ assets: [MatchAsset]) -> UInt8 { assets.reduce(0) { $0 | bit($1.type) } }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import OpenAPIRuntime
+import PledgeAPI
+import PledgeCore
+import PledgeStore
+
+extension PledgeService {
+    func listFirmMatches(_ input: Operations.ListFirmMatches.Input) async throws -> Operations.ListFirmMatches.Output {
+        let q = input.query
+        let (firm, assets) = try await currentFirm(input.path.firmId)
+        let request = try loanRequest(asOf: q.asOf, amount: q.amountFen, term: q.termMonths)
+        let results = await matchIndex.allProducts.map {
+            MatchEngine.evaluate(firm: firm, assets: assets, product: $0, request: request)
+        }.sorted(by: Self.productOrder)
+        let bankOf = await bankIds()
+        return .ok(.init(body: .json(.init(firmId: firm.id, asOf: request.asOf.api,
+                                           items: results.map { Self.match($0, bankId: bankOf[$0.productId] ?? 0) }))))
+    }
+
+    func getMatch(_ input: Operations.GetMatch.Input) async throws -> Operations.GetMatch.Output {
+        let q = input.query
+        let (firm, assets) = try await currentFirm(input.path.firmId)
+        let product = try await currentProduct(input.path.productId)
+        let request = try loanRequest(asOf: q.asOf, amount: q.amountFen, term: q.termMonths)
+        let result = MatchEngine.evaluate(firm: firm, assets: assets, product: product, request: request)
+        return .ok(.init(body: .json(Self.match(result, bankId: product.bankId))))
+    }
+
+    func listCandidates(_ input: Operations.ListCandidates.Input) async throws -> Operations.ListCandidates.Output {
+        let q = input.query
+        let filter = try candidateFilter(industryCode: q.industryCode, town: q.town, ipType: q.ipType,
+                                         minScore: q.minScore, minCapacityFen: q.minCapacityFen)
+        var after: CandidateKey?
+        if let cursor = q.cursor {
+            guard let key = CandidateKey(cursor: cursor) else {
+                throw APIProblem.badParameter("cursor", zh: "cursor 无效，请使用上一页返回的 nextCursor",
+                                              en: "Invalid cursor; pass the nextCursor of the previous page")
+            }
+            after = key
+        }
+        let limit = try Paging.request(cursor: nil, limit: q.limit, includeArchived: nil).limit
+        try await matchIndex.sync()
+        guard let fetched = await matchIndex.candidates(productId: input.path.productId, filter: filter, after: after,
+                                                        limit: limit + 1) else {
+            throw StoreError.notFound(entity: "product", id: input.path.productId)
+        }
+        let page = Array(fetched.prefix(limit))
+        let next = fetched.count > limit ? page.last?.key.cursor : nil
+        return .ok(.init(body: .json(.init(productId: input.path.productId, asOf: await matchIndex.asOf.api,
+                                           items: page.map(Self.candidate), nextCursor: next))))
+    }
+
+    func exportCandidates(_ input: Operations.ExportCandidates.Input) async throws -> Operations.ExportCandidates.Output {
+        let q = input.query
+        let filter = try candidateFilter(industryCode: q.industryCode, town: q.town, ipType: q.ipType,
+                                         minScore: q.minScore, minCapacityFen: q.minCapacityFen)
+        try await matchIndex.sync()
+        guard let all = await matchIndex.candidates(productId: input.path.productId, filter: filter, after: nil, limit: .max),
+              let product = try? await products.get(id: input.path.productId) else {
+            throw StoreError.notFound(entity: "product", id: input.path.productId)
+        }
+        let csv = CandidateCSV.render(product: product.fields, filter: filter, asOf: await matchIndex.asOf,
+                                      generatedAt: Date(), candidates: all)
+        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"candidates-\(product.fields.code).csv\""),
+                         body: .csv(HTTPBody(csv))))
+    }
+
+    func whatIf(_ input: Operations.WhatIf.Input) async throws -> Operations.WhatIf.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.unsupportedBody }
+        let (firm, assets) = try await currentFirm(input.path.firmId)
+        let request = try loanRequest(asOf: input.query.asOf, amount: body.amountFen, term: body.termMonths)
+        let changed = try WhatIf.apply(body, to: assets, firmId: firm.id, today: today())
+        let targets: [MatchProduct]
+        if let id = body.productId { targets = [try await currentProduct(id)] } else { targets = await matchIndex.allProducts }
+        let items: [Components.Schemas.WhatIfItem] = targets.map { product in
+            let before = MatchEngine.evaluate(firm: firm, assets: assets, product: product, request: request)
+            let after = MatchEngine.evaluate(firm: firm, assets: changed, product: product, request: request)
+            return .init(productId: product.id, before: Self.match(before, bankId: product.bankId),
+                         after: Self.match(after, bankId: product.bankId),
+                         scoreChange: Double(after.score.centiPoints - before.score.centiPoints) / 100,
+                         capacityChangeFen: after.capacityFen - before.capacityFen)
+        }
+        return .ok(.init(body: .json(.init(firmId: firm.id, asOf: request.asOf.api, items: items))))
+    }
+
+    func getBatchCredit(_ input: Operations.GetBatchCredit.Input) async throws -> Operations.GetBatchCredit.Output {
+        let q = input.query
+        let product = try await currentProduct(input.path.productId)
+        let request = try loanRequest(asOf: q.asOf, amount: nil, term: q.termMonths)
+        guard let mark = await matchIndex.asset(q.markAssetId), mark.type == .giCollectiveMark,
+              let owner = await matchIndex.firm(mark.firmId)?.firm else {
+            throw StoreError.invalid(LicenceRepository.unknownMark)
+        }
+        var licensees: [(firm: MatchFirm, licence: MatchLicence)] = []
+        for licence in await matchIndex.licences(ofMark: mark.id) {
+            if let firm = await matchIndex.firm(licence.licenseeFirmId)?.firm { licensees.append((firm, licence)) }
+        }
+        let credit = MatchEngine.batchCredit(mark: mark, owner: owner, product: product, licensees: licensees, request: request)
+        let names = Dictionary(uniqueKeysWithValues: licensees.map { ($0.firm.id, $0.firm.name) })
+        let term = request.termMonths ?? product.maxTermMonths
+        return .ok(.init(body: .json(.init(
+            markAssetId: mark.id, productId: product.id, asOf: request.asOf.api, termMonths: term, lineFen: credit.lineFen,
+            allocatedFen: credit.shares.reduce(0) { $0 + $1.shareFen }, markGates: credit.markGates.map(Self.gate),
+            shares: credit.shares.map {
+                .init(firmId: $0.firmId, firmName: names[$0.firmId] ?? "", licenceId: $0.licenceId, eligible: $0.eligible,
+                      shareFen: $0.shareFen, gates: $0.gates.map(Self.gate))
+            }))))
+    }
+
+    // MARK: Reading the index
+
+    /// The firm as of every write committed so far.
+    func currentFirm(_ id: Int64) async throws -> (MatchFirm, [MatchAsset]) {
+        try await matchIndex.sync()
+        guard let found = await matchIndex.firm(id) else { throw StoreError.notFound(entity: "firm", id: id) }
+        return found
+    }
+
+    func currentProduct(_ id: Int64) async throws -> MatchProduct {
+        try await matchIndex.sync()
+        guard let product = await matchIndex.product(id) else { throw StoreError.notFound(entity: "product", id: id) }
+        return product
+    }
+
+    private func bankIds() async -> [Int64: Int64] {
+        Dictionary(uniqueKeysWithValues: await matchIndex.allProducts.map { ($0.id, $0.bankId) })
+    }
+
+    func loanRequest(asOf: String?, amount: Int64?, term: Int?) throws -> LoanRequest {
+        var day = today()
+        if let asOf {
+            var c = Checker()
+            day = c.date(asOf, field: "asOf", label: Label("测算日期", "The as-of date")) ?? day
+            try c.finish()
+        }
+        if let amount, !(1...Money.maxAmount).contains(amount) {
+            throw APIProblem(.unprocessableContent, code: "out_of_range", zh: "申请金额必须大于 0（单位：分）",
+                             en: "The amount must be positive (in fen)", field: "amountFen")
+        }
+        if let term, !(1...360).contains(term) {
+            throw APIProblem(.unprocessableContent, code: "out_of_range", zh: "期限必须在 1 到 360 个月之间",
+                             en: "The term must be 1 to 360 months", field: "termMonths")
+        }
+        return LoanRequest(asOf: day, amountFen: amount, termMonths: term)
+    }
+
+    private func candidateFilter(industryCode: String?, town: String?, ipType: Components.Schemas.IPType?,
+                                 minScore: Double?, minCapacityFen: Int64?) throws -> CandidateFilter {
+        if let minScore, !(0...100).contains(minScore) {
+            throw APIProblem.badParameter("minScore", zh: "minScore 必须在 0 到 100 之间", en: "minScore must be between 0 and 100")
+        }
+        if let minCapacityFen, minCapacityFen < 0 {
+            throw APIProblem.badParameter("minCapacityFen", zh: "minCapacityFen 不能为负", en: "minCapacityFen must not be negative")
+        }
+        return CandidateFilter(industryCode: try QueryCheck.text(industryCode, "industryCode", max: 40),
+                               town: try QueryCheck.text(town, "town", max: 100),
+                               ipType: ipType.flatMap { IPType(rawValue: $0.rawValue) },
+                               minCentiPoints: minScore.map { Int(($0 * 100).rounded(.up)) }, minCapacityFen: minCapacityFen)
+    }
+
+    /// Eligible first, then higher score, then lower product id.
+    static func productOrder(_ a: MatchResult, _ b: MatchResult) -> Bool {
+        if a.eligible != b.eligible { return a.eligible }
+        if a.score.centiPoints != b.score.centiPoints { return a.score.centiPoints > b.score.centiPoints }
+        return a.productId < b.productId
+    }
+}

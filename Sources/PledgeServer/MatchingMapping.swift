@@ -1,0 +1,32 @@
+import PledgeAPI
+import PledgeCore
+
+/// Engine results in the API's shapes.
+extension PledgeService {
+    static func gate(_ g: GateResult) -> Components.Schemas.GateResult {
+        .init(code: g.code.rawValue, passed: g.passed, messageZh: g.zh, messageEn: g.en)
+    }
+
+    static func match(_ r: MatchResult, bankId: Int64) -> Components.Schemas.Match {
+        .init(firmId: r.firmId, productId: r.productId, bankId: bankId, asOf: r.request.asOf.api, eligible: r.eligible,
+              amountFen: r.amountFen, termMonths: r.termMonths, capacityFen: r.capacityFen, shortfallFen: r.shortfallFen,
+              package: r.package.map { .init(assetIds: $0.assetIds, lendableFen: $0.lendableFen, pledgedValueFen: $0.pledgedValueFen) },
+              score: .init(total: Double(r.score.centiPoints) / 100, centiPoints: r.score.centiPoints,
+                           factors: r.score.factors.map {
+                               .init(code: .init(rawValue: $0.code.rawValue)!, weight: $0.weight,
+                                     points: Double($0.centiPoints) / 100, centiPoints: $0.centiPoints,
+                                     messageZh: $0.zh, messageEn: $0.en)
+                           }),
+              firmGates: r.firmGates.map(gate),
+              assets: r.assets.map {
+                  .init(assetId: $0.assetId, _type: .init(rawValue: $0.type.rawValue)!, eligible: $0.eligible,
+                        lendableFen: $0.lendableFen, valuePoints: $0.valuePoints, gates: $0.gates.map(gate))
+              },
+              summaryZh: r.summaryZh, summaryEn: r.summaryEn)
+    }
+
+    static func candidate(_ c: RankedCandidate) -> Components.Schemas.Candidate {
+        .init(rank: c.rank, firmId: c.firm.id, firmName: c.firm.name, industryCode: c.firm.industryCode, town: c.firm.town,
+              score: Double(c.key.centiPoints) / 100, centiPoints: c.key.centiPoints, capacityFen: c.key.capacityFen)
+    }
+}

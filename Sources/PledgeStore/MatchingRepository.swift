@@ -1,0 +1,190 @@
+import Logging
+import PledgeCore
+import PostgresNIO
+
+/// Everything the matching engine reads, in the engine's own types.
+public struct MatchSnapshot: Sendable {
+    /// The change number the snapshot includes everything up to.
+    public var clock: Int64
+    public var firms: [MatchFirm]
+    public var assets: [MatchAsset]
+    public var products: [MatchProduct]
+    public var licences: [MatchLicence]
+}
+
+/// What changed since a clock value: the firms and products to reload.
+public struct EngineChanges: Sendable {
+    public var clock: Int64
+    public var firmIds: Set<Int64>
+    public var productIds: Set<Int64>
+    public var isEmpty: Bool { firmIds.isEmpty && productIds.isEmpty }
+}
+
+public struct MatchingRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Everything, read in one repeatable-read transaction so the clock and the rows agree.
+    public func snapshot() async throws -> MatchSnapshot {
+        try await client.withConnection { conn in
+            _ = try await conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let clock = try await currentClock(conn)
+                let snapshot = MatchSnapshot(clock: clock, firms: try await firms(conn, ids: nil),
+                                             assets: try await assets(conn, firmIds: nil),
+                                             products: try await products(conn, ids: nil), licences: try await licences(conn))
+                _ = try await conn.query("COMMIT", logger: logger)
+                return snapshot
+            } catch {
+                _ = try? await conn.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    public func clock() async throws -> Int64 {
+        try await client.withConnection { try await currentClock($0) }
+    }
+
+    public func changes(after clock: Int64) async throws -> EngineChanges {
+        let rows = try await client.query(
+            "SELECT n, firm_id, product_id FROM engine_changes WHERE n > \(clock) ORDER BY n", logger: logger)
+        var result = EngineChanges(clock: clock, firmIds: [], productIds: [])
+        for try await (n, firm, product) in rows.decode((Int64, Int64?, Int64?).self) {
+            result.clock = max(result.clock, n)
+            if let firm { result.firmIds.insert(firm) }
+            if let product { result.productIds.insert(product) }
+        }
+        return result
+    }
+
+    /// The current state of some firms (absent from the result when archived or gone) and their assets.
+    public func firmsWithAssets(_ ids: Set<Int64>) async throws -> (firms: [MatchFirm], assets: [MatchAsset]) {
+        try await client.withConnection { conn in
+            (try await firms(conn, ids: Array(ids)), try await assets(conn, firmIds: Array(ids)))
+        }
+    }
+
+    public func products(_ ids: Set<Int64>) async throws -> [MatchProduct] {
+        try await client.withConnection { try await products($0, ids: Array(ids)) }
+    }
+
+    public func licences() async throws -> [MatchLicence] {
+        try await client.withConnection { try await licences($0) }
+    }
+
+    private func currentClock(_ conn: PostgresConnection) async throws -> Int64 {
+        for try await n in try await conn.query("SELECT n FROM engine_clock WHERE id = 1", logger: logger).decode(Int64.self) {
+            return n
+        }
+        return 0
+    }
+
+    private func firms(_ conn: PostgresConnection, ids: [Int64]?) async throws -> [MatchFirm] {
+        let rows = try await conn.query("""
+            SELECT f.id, f.industry_code, i.priority, f.town, f.size, f.founded_on, f.annual_revenue_fen, f.rd_expense_fen,
+                   f.total_assets_fen, f.total_liabilities_fen, f.high_tech, f.specialized, f.ip_demonstration, f.bad_credit,
+                   f.name
+            FROM firms f JOIN industries i ON i.code = f.industry_code
+            WHERE f.archived_at IS NULL AND (\(ids)::bigint[] IS NULL OR f.id = ANY(\(ids)))
+            """, logger: logger)
+        var result: [MatchFirm] = []
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            result.append(MatchFirm(
+                id: try r[0].decode(Int64.self), industryCode: try r[1].decode(String.self),
+                priorityIndustry: try r[2].decode(Bool.self), town: try r[3].decode(String.self),
+                size: FirmSize(rawValue: try r[4].decode(String.self)) ?? .small, foundedOn: try r[5].decode(CivilDate.self),
+                annualRevenueFen: try r[6].decode(Int64?.self), rdExpenseFen: try r[7].decode(Int64?.self),
+                totalAssetsFen: try r[8].decode(Int64?.self), totalLiabilitiesFen: try r[9].decode(Int64?.self),
+                highTech: try r[10].decode(Bool.self), specialized: try r[11].decode(Bool.self),
+                ipDemonstration: try r[12].decode(Bool.self), badCredit: try r[13].decode(Bool.self),
+                name: try r[14].decode(String.self)))
+        }
+        return result
+    }
+
+    private func assets(_ conn: PostgresConnection, firmIds: [Int64]?) async throws -> [MatchAsset] {
+        let rows = try await conn.query("""
+            SELECT a.id, a.firm_id, a.type, a.legal_status, a.filing_date, a.grant_date, a.registration_date,
+                   a.first_use_date, a.expiry_date, a.renewal_count, cardinality(a.nice_classes), a.claims,
+                   a.forward_citations, a.family_size, a.licences, a.litigations,
+                   coalesce(o.owners, 0), coalesce(o.without_consent, 0),
+                   v.id, v.value_fen, v.valuation_date, v.valid_until, pa.pledge_id
+            FROM ip_assets a
+            LEFT JOIN LATERAL (
+                SELECT count(*) AS owners, count(*) FILTER (WHERE NOT consent_to_pledge) AS without_consent
+                FROM ip_asset_co_owners c WHERE c.firm_id = a.firm_id AND c.asset_id = a.id) o ON true
+            LEFT JOIN LATERAL (
+                SELECT id, value_fen, valuation_date, valid_until FROM valuations v
+                WHERE v.firm_id = a.firm_id AND v.asset_id = a.id AND v.archived_at IS NULL
+                ORDER BY v.valuation_date DESC, v.id DESC LIMIT 1) v ON true
+            LEFT JOIN pledge_assets pa ON pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active
+            WHERE a.archived_at IS NULL AND (\(firmIds)::bigint[] IS NULL OR a.firm_id = ANY(\(firmIds)))
+            ORDER BY a.firm_id, a.id
+            """, logger: logger)
+        var result: [MatchAsset] = []
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            var valuation: MatchValuation?
+            if let id = try r[18].decode(Int64?.self) {
+                valuation = MatchValuation(id: id, valueFen: try r[19].decode(Int64.self),
+                                           valuationDate: try r[20].decode(CivilDate.self), validUntil: try r[21].decode(CivilDate.self))
+            }
+            result.append(MatchAsset(
+                id: try r[0].decode(Int64.self), firmId: try r[1].decode(Int64.self),
+                type: IPType(rawValue: try r[2].decode(String.self)) ?? .invention,
+                legalStatus: LegalStatus(rawValue: try r[3].decode(String.self)) ?? .pending,
+                filingDate: try r[4].decode(CivilDate?.self), grantDate: try r[5].decode(CivilDate?.self),
+                registrationDate: try r[6].decode(CivilDate?.self), firstUseDate: try r[7].decode(CivilDate?.self),
+                expiryDate: try r[8].decode(CivilDate?.self), renewalCount: try r[9].decode(Int.self),
+                niceClassCount: try r[10].decode(Int.self),
+                indicators: ValueIndicators(claims: try r[11].decode(Int?.self), forwardCitations: try r[12].decode(Int?.self),
+                                            familySize: try r[13].decode(Int?.self), licences: try r[14].decode(Int?.self),
+                                            litigations: try r[15].decode(Int?.self)),
+                coOwners: try r[16].decode(Int.self), coOwnersWithoutConsent: try r[17].decode(Int.self),
+                valuation: valuation, pledgedBy: try r[22].decode(Int64?.self)))
+        }
+        return result
+    }
+
+    private func products(_ conn: PostgresConnection, ids: [Int64]?) async throws -> [MatchProduct] {
+        let rows = try await conn.query("""
+            SELECT \(unescaped: ProductRepository.columns) FROM loan_products p
+            WHERE p.archived_at IS NULL AND (\(ids)::bigint[] IS NULL OR p.id = ANY(\(ids)))
+            ORDER BY p.id
+            """, logger: logger)
+        return try await decodeAll(rows, ProductRepository.decode).map(Self.matchProduct)
+    }
+
+    public static func matchProduct(_ s: Stored<ProductInput>) -> MatchProduct {
+        let p = s.fields
+        var terms: [IPType: MatchProduct.Term] = [:]
+        for t in p.ipTerms {
+            if let type = IPType(rawValue: t.ipType) {
+                terms[type] = .init(loanToValueBp: t.loanToValueBp, minRemainingLifeMonths: t.minRemainingLifeMonths)
+            }
+        }
+        return MatchProduct(id: s.id, bankId: p.bankId, terms: terms, minAmountFen: p.minAmountFen, maxAmountFen: p.maxAmountFen,
+                            minTermMonths: p.minTermMonths, maxTermMonths: p.maxTermMonths,
+                            eligibleIndustries: Set(p.eligibleIndustries), valuationValidityMonths: p.valuationValidityMonths,
+                            minYearsOperating: p.minYearsOperating, minTrademarkUseYears: p.minTrademarkUseYears,
+                            weights: p.weights)
+    }
+
+    private func licences(_ conn: PostgresConnection) async throws -> [MatchLicence] {
+        let rows = try await conn.query("""
+            SELECT id, mark_asset_id, firm_id, valid_from, valid_until FROM gi_licences WHERE archived_at IS NULL ORDER BY id
+            """, logger: logger)
+        var result: [MatchLicence] = []
+        for try await (id, mark, firm, from, until) in rows.decode((Int64, Int64, Int64, CivilDate, CivilDate).self) {
+            result.append(MatchLicence(id: id, markAssetId: mark, licenseeFirmId: firm, validFrom: from, validUntil: until))
+        }
+        return result
+    }
+}

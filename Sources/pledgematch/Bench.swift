@@ -1,0 +1,166 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PledgeCore
+import PledgeServer
+import PledgeStore
+import PostgresNIO
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure performance on generated data (figures, not pass/fail).",
+        subcommands: [BenchMatch.self])
+}
+
+struct BenchMatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "match",
+        abstract: "Matching engine: top-50 candidates, a firm's products, one incremental update, and the SQL reference.",
+        discussion: """
+            Generates --firms firms and --assets IP assets in the database `pledgematch_bench` of the embedded \
+            cluster (kept between runs; regenerated when the sizes differ), builds the index, then prints p50/p99 \
+            of each operation and the process's memory.
+            """)
+
+    @Option(help: "Number of firms.") var firms = 100_000
+    @Option(help: "Number of IP assets.") var assets = 1_000_000
+    @Option(help: "Samples per measurement.") var samples = 200
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        var quiet = try database.makeLogger("pledgematch.bench")
+        quiet.logLevel = max(quiet.logLevel, .notice)
+        let logger = quiet
+        guard database.databaseURL == nil else {
+            throw ValidationError("bench writes its own database; run it on the embedded cluster (unset DATABASE_URL).")
+        }
+        let embedded = EmbeddedPostgres(dataDirectory: database.dataDir)
+        let started = try embedded.start(logger: logger)
+        defer { if started { embedded.stop(logger: logger) } }
+        try embedded.createDatabaseIfMissing(name: "pledgematch_bench")
+        let config = DatabaseURL.tuned(embedded.clientConfiguration(database: "pledgematch_bench"))
+        let (firms, assets, samples) = (self.firms, self.assets, self.samples)
+        try await withClient(config, logger: logger) { client in
+            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+            try await MatchBenchmark(client: client, logger: logger, samples: samples)
+                .run(firms: firms, assets: assets)
+        }
+    }
+}
+
+/// The measurements themselves, printed as they come.
+struct MatchBenchmark {
+    let client: PostgresClient
+    let logger: Logger
+    let samples: Int
+
+    func run(firms: Int, assets: Int) async throws {
+        let data = BenchData(client: client, logger: logger)
+        let have = try await data.counts()
+        if have.firms != firms || have.assets < assets * 9 / 10 || have.assets > assets * 11 / 10 {
+            print("Generating \(firms) firms and \(assets) IP assets …")
+            _ = try await client.query("""
+                TRUNCATE gi_licences, pledge_assets, pledges, valuations, ip_asset_co_owners, ip_assets, firms,
+                         product_ip_terms, loan_products, banks, engine_changes RESTART IDENTITY
+                """, logger: logger)
+            try await data.generate(firms: firms, assets: assets) { print("  \($0)") }
+        }
+        let today = BusinessCalendar.today()
+        let index = MatchIndex(repository: MatchingRepository(client: client, logger: logger), logger: logger, today: { today })
+        let rssBefore = Memory.residentBytes()
+        let buildStart = ContinuousClock.now
+        try await index.sync()
+        let buildTime = ContinuousClock.now - buildStart
+        let stats = await index.stats
+        let rss = Memory.residentBytes()
+        print("Index: \(stats.firms) firms, \(stats.assets) assets, \(stats.products) products; built in \(buildTime)")
+        print("Memory: process RSS \(Memory.mib(rss)) MiB (index ≈ \(Memory.mib(rss - rssBefore)) MiB over the baseline)")
+
+        let products = await index.allProducts
+        var generator = SystemRandomNumberGenerator()
+        let topTimes = try await measure {
+            let product = products.randomElement(using: &generator)!
+            try await index.sync()
+            _ = await index.candidates(productId: product.id, filter: CandidateFilter(), after: nil, limit: 50)
+        }
+        report("(a) one product's top 50 candidates (with catch-up)", topTimes)
+
+        let firmTimes = try await measure {
+            let id = Int64.random(in: 1...Int64(stats.firms), using: &generator)
+            try await index.sync()
+            guard let (firm, assets) = await index.firm(id) else { return }
+            let request = LoanRequest(asOf: today)
+            _ = products.map { MatchEngine.evaluate(firm: firm, assets: assets, product: $0, request: request) }
+                .sorted { $0.score.centiPoints > $1.score.centiPoints }
+        }
+        report("(b) one firm's ranked products (with catch-up)", firmTimes)
+
+        let updateTimes = try await measureUpdates(index: index, firms: stats.firms, generator: &generator)
+        report("(c) one incremental update: commit a valuation, then catch up", updateTimes.total)
+        report("    of which the index catch-up", updateTimes.catchUp)
+
+        let reference = SQLReference(client: client, logger: logger)
+        let sqlTimes = try await measure {
+            let product = products.randomElement(using: &generator)!
+            _ = try await reference.candidates(product: product, asOf: today, limit: 50)
+        }
+        report("(d) the same top 50 by one SQL query", sqlTimes)
+        let ratio = Double(Self.percentile(sqlTimes, 0.5)) / Double(max(1, Self.percentile(topTimes, 0.5)))
+        print(String(format: "Ratio (d)/(a) at p50: %.1f", ratio))
+    }
+
+    func measure(_ body: () async throws -> Void) async throws -> [Int64] {
+        var times: [Int64] = []
+        for _ in 0..<samples {
+            let start = ContinuousClock.now
+            try await body()
+            times.append(Self.nanoseconds(ContinuousClock.now - start))
+        }
+        return times
+    }
+
+    func measureUpdates(index: MatchIndex, firms: Int, generator: inout SystemRandomNumberGenerator)
+        async throws -> (total: [Int64], catchUp: [Int64]) {
+        var total: [Int64] = [], catchUp: [Int64] = []
+        for _ in 0..<samples {
+            let firm = Int64.random(in: 1...Int64(firms), using: &generator)
+            let start = ContinuousClock.now
+            _ = try await client.query("""
+                UPDATE valuations SET value_fen = value_fen + 100, updated_at = now()
+                WHERE id = (SELECT id FROM valuations WHERE firm_id = \(firm) LIMIT 1)
+                """, logger: logger)
+            let committed = ContinuousClock.now
+            try await index.sync()
+            let end = ContinuousClock.now
+            total.append(Self.nanoseconds(end - start))
+            catchUp.append(Self.nanoseconds(end - committed))
+        }
+        return (total, catchUp)
+    }
+
+    func report(_ label: String, _ times: [Int64]) {
+        print(String(format: "%@: p50 %.3f ms, p99 %.3f ms (%d samples)", label,
+                     Double(Self.percentile(times, 0.5)) / 1e6, Double(Self.percentile(times, 0.99)) / 1e6, times.count))
+    }
+
+    static func percentile(_ times: [Int64], _ p: Double) -> Int64 {
+        let sorted = times.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+
+    static func nanoseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
+    }
+}
+
+enum Memory {
+    /// The resident set size from /proc, in bytes (0 where /proc is not there).
+    static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kb * 1024
+    }
+
+    static func mib(_ bytes: Int) -> Int { bytes / (1 << 20) }
+}
