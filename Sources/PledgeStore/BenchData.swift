@@ -99,7 +99,7 @@ public struct BenchData: Sendable {
                                    WHEN 'trademark' THEN 50000000 + (random() * 950000000)::bigint
                                    ELSE 20000000 + (random() * 280000000)::bigint END,
                        d, (d + interval '12 months')::date, 'BENCH-' || a.id
-                FROM ip_assets a CROSS JOIN LATERAL (SELECT current_date - (random() * 500)::int + a.id * 0 AS d) v
+                FROM ip_assets a CROSS JOIN LATERAL (SELECT current_date - (random() * 500 + a.id * 0)::int AS d) v
                 WHERE random() < 0.7
                 """),
             ("statistics", "ANALYZE"),
