@@ -62,9 +62,12 @@ public struct Checker: Sendable {
                       en: "\(label.en) must be a valid date in YYYY-MM-DD form"))
             return nil
         }
-        if date.year < 1900 || date.year > 2200 {
+        // Dates outside these years are typing errors; refusing them here also keeps every later
+        // date computation (terms of 20 years, loans of 30) far inside CivilDate's range.
+        guard (1900...2200).contains(date.year) else {
             add(.init("date_out_of_range", field: field, zh: "\(label.zh)必须在 1900 至 2200 年之间",
                       en: "\(label.en) must be between the years 1900 and 2200"))
+            return nil
         }
         return date
     }

@@ -74,17 +74,15 @@ public struct ProductInput: Sendable {
         return out
     }
 
+    /// The API names the weights `scoreWeights`; the rule itself lives with ScoreWeights.
     private func checkWeights(_ c: inout Checker) {
-        let parts: [(Int, String, Label)] = [
-            (weights.ipValue, "ipValue", Label("知识产权价值权重", "IP value weight")),
-            (weights.coverage, "coverage", Label("押品覆盖权重", "Coverage weight")),
-            (weights.firmStrength, "firmStrength", Label("企业实力权重", "Firm strength weight")),
-            (weights.strategicFit, "strategicFit", Label("战略契合权重", "Strategic fit weight")),
-            (weights.risk, "risk", Label("风险权重", "Risk weight")),
-        ]
-        for (value, name, label) in parts { c.range(value, 0...100, field: "scoreWeights.\(name)", label: label) }
-        c.require(weights.total == 100, .init("weights_sum", field: "scoreWeights",
-                  zh: "评分权重合计必须为 100，当前为 \(weights.total)", en: "Score weights must sum to 100, not \(weights.total)"))
+        do {
+            _ = try weights.validated()
+        } catch {
+            for e in error.errors {
+                c.add(FieldError(e.code, field: "score" + e.field.prefix(1).uppercased() + e.field.dropFirst(), zh: e.zh, en: e.en))
+            }
+        }
     }
 
     private func checkTerms(_ c: inout Checker) {

@@ -3,7 +3,10 @@ import Logging
 import OpenAPIHummingbird
 import PledgeAPI
 import PostgresNIO
+import PledgeCore
+import PledgeStore
 import Prometheus
+import ServiceLifecycle
 
 public struct AppConfiguration: Sendable {
     public var host: String
@@ -23,23 +26,42 @@ public struct AppConfiguration: Sendable {
 public func buildApplication(configuration: AppConfiguration, client: PostgresClient,
                              metrics: PrometheusCollectorRegistry,
                              logger: Logger) throws -> some ApplicationProtocol {
-    let router = try buildRouter(client: client, metrics: metrics, logger: logger)
+    let index = MatchIndex(repository: MatchingRepository(client: client, logger: logger), logger: logger,
+                           today: { BusinessCalendar.today() })
+    let router = try buildRouter(client: client, metrics: metrics, logger: logger, index: index)
     var app = Application(router: router,
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                serverName: "PledgeMatch"),
                           logger: logger)
-    app.addServices(client)
+    app.addServices(client, MatchIndexWarmUp(index: index, logger: logger))
     return app
 }
 
-func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger) throws -> Router<BasicRequestContext> {
+func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger,
+                 index: MatchIndex? = nil) throws -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: BodyLimitMiddleware(maxBytes: AppConfiguration.maxBodyBytes))
     router.add(middleware: HeaderEncodingMiddleware())
-    let service = PledgeService(client: client, metrics: metrics, logger: logger)
+    let service = PledgeService(client: client, metrics: metrics, logger: logger, matchIndex: index)
     try service.registerHandlers(on: router)
     return router
+}
+
+/// Builds the matching index while the server starts, so the first question does not wait for it.
+struct MatchIndexWarmUp: Service {
+    let index: MatchIndex
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await index.sync()
+        } catch {
+            // Not fatal: the next question retries, and /readyz reports the database.
+            logger.error("Could not build the matching index at start-up", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        try? await gracefulShutdown()
+    }
 }

@@ -149,8 +149,9 @@ extension PledgeService {
         if let minScore, !(0...100).contains(minScore) {
             throw APIProblem.badParameter("minScore", zh: "minScore 必须在 0 到 100 之间", en: "minScore must be between 0 and 100")
         }
-        if let minCapacityFen, minCapacityFen < 0 {
-            throw APIProblem.badParameter("minCapacityFen", zh: "minCapacityFen 不能为负", en: "minCapacityFen must not be negative")
+        if let minCapacityFen, !(0...Money.maxAmount).contains(minCapacityFen) {
+            throw APIProblem.badParameter("minCapacityFen", zh: "minCapacityFen 必须在 0 到 \(Money.maxAmount) 分之间",
+                                          en: "minCapacityFen must be between 0 and \(Money.maxAmount) fen")
         }
         return CandidateFilter(industryCode: try QueryCheck.text(industryCode, "industryCode", max: 40),
                                town: try QueryCheck.text(town, "town", max: 100),

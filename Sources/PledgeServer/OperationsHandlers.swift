@@ -14,14 +14,14 @@ extension PledgeService {
         .ok(.init(body: .json(.init(status: "ok"))))
     }
 
-    /// Ready only while the database answers within a second.
+    /// Ready only while the database answers within five seconds (a probe's usual patience).
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
         let ok = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 (try? await client.query("SELECT 1", logger: logger).collect()) != nil
             }
             group.addTask {
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: .seconds(5))
                 return false
             }
             let first = await group.next() ?? false

@@ -24,7 +24,7 @@ struct PledgeService: APIProtocol {
     /// Today in Asia/Shanghai, where the programme's dates are kept.
     let today: @Sendable () -> CivilDate
 
-    init(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger,
+    init(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger, matchIndex: MatchIndex? = nil,
          today: @escaping @Sendable () -> CivilDate = { BusinessCalendar.today() }) {
         self.client = client
         self.metrics = metrics
@@ -38,7 +38,8 @@ struct PledgeService: APIProtocol {
         targets = TargetRepository(client: client, logger: logger)
         industries = IndustryRepository(client: client, logger: logger)
         licences = LicenceRepository(client: client, logger: logger)
-        matchIndex = MatchIndex(repository: MatchingRepository(client: client, logger: logger), logger: logger, today: today)
+        self.matchIndex = matchIndex
+            ?? MatchIndex(repository: MatchingRepository(client: client, logger: logger), logger: logger, today: today)
     }
 }
 

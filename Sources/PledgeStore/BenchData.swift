@@ -84,7 +84,7 @@ public struct BenchData: Sendable {
                        (random() * 20)::int, (random() * random() * 30)::int, 1 + (random() * 4)::int,
                        (random() * random() * 4)::int, CASE WHEN random() < 0.03 THEN 1 ELSE 0 END
                 FROM (
-                    SELECT g, 1 + ((g * 7919) % \(firms)) AS firm_id,
+                    SELECT g, 1 + ((g::bigint * 7919) % \(firms)) AS firm_id,
                            CASE WHEN g % 100 < 65 THEN 'utility_model' WHEN g % 100 < 82 THEN 'invention'
                                 WHEN g % 100 < 95 THEN 'trademark' ELSE 'design' END AS type,
                            CASE WHEN g % 100 BETWEEN 82 AND 94 THEN date '2008-01-01' + (random() * 6200)::int

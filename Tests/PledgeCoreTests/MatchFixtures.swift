@@ -95,7 +95,7 @@ struct MatchRandom {
             defaultedLoans: rng.chance(percent: 4) ? 1 : 0)
     }
 
-    mutating func asset(id: Int64, firm: Int64, asOf: CivilDate) -> MatchAsset {
+    mutating func asset(id: Int64, firm: Int64) -> MatchAsset {
         let type = rng.weighted([(IPType.invention, 30), (.utilityModel, 30), (.design, 8), (.trademark, 20),
                                  (.giCollectiveMark, 4), (.copyright, 8)])
         var a = MatchAsset(id: id, firmId: rng.chance(percent: 3) ? firm + 1 : firm, type: type,
@@ -128,8 +128,8 @@ struct MatchRandom {
         return a
     }
 
-    mutating func portfolio(firm: Int64, count: ClosedRange<Int>, asOf: CivilDate) -> [MatchAsset] {
-        (0..<rng.int(count)).map { asset(id: firm * 100 + Int64($0), firm: firm, asOf: asOf) }
+    mutating func portfolio(firm: Int64, count: ClosedRange<Int>) -> [MatchAsset] {
+        (0..<rng.int(count)).map { asset(id: firm * 100 + Int64($0), firm: firm) }
     }
 
     mutating func product(id: Int64) -> MatchProduct {

@@ -186,6 +186,14 @@ struct MatchAssetGateTests {
 
     @Test("The remaining-life rule equals the SQL form D + min months ≤ expiry")
     func remainingLifeMatchesSQLForm() {
+        // wholeMonths alone reads an expiry earlier in the same month as 0 months, which a minimum of 0
+        // would accept; the rule refuses it, as `D + 0 months ≤ expiry` does.
+        var expired = F.invention()
+        expired.expiryDate = d("2025-10-10")
+        #expect(F.today.wholeMonths(until: d("2025-10-10")) == 0)
+        #expect(!GateRule.remainingLife(expired, minMonths: 0, asOf: F.today))
+        expired.expiryDate = F.today
+        #expect(GateRule.remainingLife(expired, minMonths: 0, asOf: F.today))
         var r = MatchRandom(seed: 42)
         for _ in 0..<20_000 {
             var a = F.invention()

@@ -106,7 +106,7 @@ struct MatchPackageTests {
             let firm = r.firm(id: Int64(i + 1))
             let product = r.product(id: 1)
             let asOf = r.date("2025-01-01", "2025-12-31")
-            let assets = r.portfolio(firm: firm.id, count: 0...10, asOf: asOf)
+            let assets = r.portfolio(firm: firm.id, count: 0...10)
             let amount: Fen? = r.rng.chance(percent: 50) ? nil : r.rng.logUniform(100_000...2_000_000_000)
             let result = MatchEngine.evaluate(firm: firm, assets: assets, product: product,
                                               request: LoanRequest(asOf: asOf, amountFen: amount))

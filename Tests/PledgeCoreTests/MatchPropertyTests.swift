@@ -16,7 +16,7 @@ struct MatchPropertyTests {
         return (0..<count).map { i in
             let asOf = r.date("2024-01-01", "2026-12-31")
             let firm = r.firm(id: Int64(i + 1))
-            return Case(firm: firm, assets: r.portfolio(firm: firm.id, count: 0...8, asOf: asOf),
+            return Case(firm: firm, assets: r.portfolio(firm: firm.id, count: 0...8),
                         product: r.product(id: Int64(i % 5 + 1)), asOf: asOf)
         }
     }
@@ -95,7 +95,7 @@ struct MatchPropertyTests {
     func anotherAssetNeverHurts() {
         var r = MatchRandom(seed: 6)
         for c in Self.cases(seed: 6, count: 1_000) {
-            let extra = r.asset(id: 999_999, firm: c.firm.id, asOf: c.asOf)
+            let extra = r.asset(id: 999_999, firm: c.firm.id)
             expectNoWorse(c, c.assets + [extra], "adding \(extra.type.rawValue)")
         }
     }
@@ -109,5 +109,30 @@ struct MatchPropertyTests {
             for g in one.firmGates + one.assets.flatMap(\.gates) { #expect(!g.zh.isEmpty && !g.en.isEmpty) }
             #expect(one.capacityFen == min(one.assets.reduce(0) { $0 + $1.lendableFen }, c.product.maxAmountFen))
         }
+    }
+}
+
+@Suite("Matching: hostile input does not trap")
+struct MatchHostileInputTests {
+    @Test("Absurd terms, amounts and firm figures give an answer, not a crash")
+    func absurdInputs() {
+        var firm = MatchFixture.firm()
+        firm.rdExpenseFen = .max; firm.annualRevenueFen = 1
+        firm.totalLiabilitiesFen = .max; firm.totalAssetsFen = 1
+        var a = MatchFixture.invention(); a.valuation?.valueFen = .max
+        var b = MatchFixture.invention(id: 12); b.valuation?.valueFen = .max
+        for term in [Int.min, -1, 0, 6_001, 100_000, Int.max] {
+            for amount in [Fen.min, -1, 0, Fen.max] {
+                let r = MatchEngine.evaluate(firm: firm, assets: [a, b], product: MatchFixture.product(),
+                                             request: LoanRequest(asOf: MatchFixture.today, amountFen: amount, termMonths: term))
+                #expect(!r.eligible)
+                #expect(r.termMonths == term)
+            }
+        }
+        let ranked = MatchEngine.rank(firm: firm, assets: [a, b], product: MatchFixture.product(), asOf: MatchFixture.today)
+        #expect(ranked.capacityFen == MatchFixture.product().maxAmountFen)
+        #expect(Scoring.mulDiv(.max, .max, 1) == .max)
+        #expect(Scoring.mulDiv(.max, 10_000, .max) == 10_000)
+        #expect(Scoring.mulDiv(7, 3, 2) == 10)
     }
 }

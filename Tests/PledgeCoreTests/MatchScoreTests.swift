@@ -59,7 +59,7 @@ struct MatchAssetValueTests {
     func bounded() {
         var r = MatchRandom(seed: 3)
         for i in 0..<5_000 {
-            var a = r.asset(id: Int64(i), firm: 1, asOf: F.today)
+            var a = r.asset(id: Int64(i), firm: 1)
             if r.rng.chance(percent: 20) {
                 a.indicators = .init(claims: 100_000, forwardCitations: 100_000, familySize: 100_000, licences: 100_000, litigations: 0)
                 a.renewalCount = 20; a.niceClassCount = 45
@@ -172,7 +172,7 @@ struct MatchScoreFactorTests {
         for i in 0..<500 {
             let product = r.product(id: 1)
             let firm = r.firm(id: Int64(i))
-            let res = MatchEngine.evaluate(firm: firm, assets: r.portfolio(firm: firm.id, count: 0...6, asOf: F.today),
+            let res = MatchEngine.evaluate(firm: firm, assets: r.portfolio(firm: firm.id, count: 0...6),
                                            product: product, request: LoanRequest(asOf: F.today))
             for f in res.score.factors {
                 #expect((0...f.weight * 100).contains(f.centiPoints))

@@ -52,12 +52,12 @@ enum AssetGates {
 
     static func ownership(_ a: MatchAsset, _ ownerId: Int64) -> GateResult {
         let passed = GateRule.ownedFreely(a, by: ownerId)
-        if a.firmId != ownerId {
+        if !passed && a.firmId != ownerId {
             return GateResult(code: .assetOwnership, passed: false,
                               zh: "该资产登记在企业 #\(a.firmId) 名下，不属于企业 #\(ownerId)，出质人须为权利人",
                               en: "The asset is registered to firm #\(a.firmId), not firm #\(ownerId); only the holder can pledge it")
         }
-        if a.coOwnersWithoutConsent > 0 {
+        if !passed {
             return GateResult(code: .assetOwnership, passed: false,
                               zh: "共有人 \(a.coOwners) 人中有 \(a.coOwnersWithoutConsent) 人未同意质押，须全体共有人同意",
                               en: "\(a.coOwnersWithoutConsent) of \(a.coOwners) co-owners have not consented to the pledge; all must consent")
@@ -72,10 +72,11 @@ enum AssetGates {
     }
 
     static func notPledged(_ a: MatchAsset) -> GateResult {
-        if let pledge = a.pledgedBy {
+        if !GateRule.notPledged(a) {
+            let pledge = a.pledgedBy.map { "#\($0)" } ?? ""
             return GateResult(code: .assetNotPledged, passed: false,
-                              zh: "已在质押登记 #\(pledge) 中出质，不能重复质押",
-                              en: "Already pledged under pledge #\(pledge); it cannot be pledged twice")
+                              zh: "已在质押登记 \(pledge) 中出质，不能重复质押",
+                              en: "Already pledged under pledge \(pledge); it cannot be pledged twice")
         }
         return GateResult(code: .assetNotPledged, passed: true,
                           zh: "没有生效中的质押", en: "Not in any active pledge")
@@ -130,14 +131,15 @@ enum AssetGates {
 
     static func trademarkInUse(_ a: MatchAsset, _ p: MatchProduct, _ t: MatchTerms) -> GateResult {
         let years = p.minTrademarkUseYears
+        let passed = GateRule.trademarkInUse(a, years: years, asOf: t.asOf)
         guard let start = GateRule.useStart(a) else {
-            return GateResult(code: .trademarkInUse, passed: false,
+            return GateResult(code: .trademarkInUse, passed: passed,
                               zh: "首次使用日和注册日均未记录，无法确认已使用满 \(years) 年",
                               en: "Neither the first-use date nor the registration date is recorded, so \(years) years of use cannot be shown")
         }
         let from = a.firstUseDate != nil ? Label("首次使用日", "first use") : Label("注册日", "registration")
         let reached = start.adding(years: years)
-        if GateRule.trademarkInUse(a, years: years, asOf: t.asOf) {
+        if passed {
             return GateResult(code: .trademarkInUse, passed: true,
                               zh: "自\(from.zh) \(start) 起使用，于 \(reached) 已满 \(years) 年",
                               en: "In use since its \(from.en) on \(start); \(years) years were complete on \(reached)")
@@ -156,11 +158,12 @@ enum AssetGates {
         let acceptedUntil = v.valuationDate.adding(months: months)
         let head = Label("评估报告 #\(v.id)（基准日 \(v.valuationDate)，评估值 \(MatchText.yuan(v.valueFen))）",
                          "Valuation #\(v.id) (dated \(v.valuationDate), \(MatchText.yuan(v.valueFen)))")
-        if v.validUntil < t.asOf {
+        let passed = GateRule.valuationCurrent(a, validityMonths: months, asOf: t.asOf)
+        if !passed && v.validUntil < t.asOf {
             return GateResult(code: .valuationCurrent, passed: false,
                               zh: "\(head.zh)有效期至 \(v.validUntil)，已过期", en: "\(head.en) was valid until \(v.validUntil) and has expired")
         }
-        if acceptedUntil < t.asOf {
+        if !passed {
             return GateResult(code: .valuationCurrent, passed: false,
                               zh: "\(head.zh)已超过本产品认可的 \(months) 个月（至 \(acceptedUntil)）",
                               en: "\(head.en) is older than the \(months) months the product accepts (to \(acceptedUntil))")

@@ -35,14 +35,13 @@ extension MatchEngine {
 
         let revenues = eligibleIdx.map { ordered[$0].firm.annualRevenueFen }
         let known = revenues.compactMap { $0 }.map { max(0, $0) }
-        let totalRevenue = known.reduce(0, +)
+        let totalRevenue = known.reduce(0, Scoring.add)
         let proRata = known.count == revenues.count && totalRevenue > 0
         for (k, i) in eligibleIdx.enumerated() {
             let raw: Fen
             if proRata {
                 // line × revenue can exceed Int64 (¥10^11 × ¥10^11 in fen); the quotient cannot exceed the line.
-                let product = line.multipliedFullWidth(by: known[k])
-                raw = totalRevenue.dividingFullWidth(product).quotient
+                raw = Scoring.mulDiv(line, known[k], totalRevenue)
             } else {
                 raw = line / n
             }
@@ -59,20 +58,21 @@ extension MatchEngine {
          FirmGates.industry(f, product)]
     }
 
-    /// The licence must cover the whole loan, D through E inclusive: a producer whose licence lapses
-    /// mid-loan would be lending against a mark it may no longer use.
+    /// A producer whose licence lapses mid-loan would be borrowing against a mark it may no longer use,
+    /// so the licence must run from D through E (see `GateRule.licenceCoversLoan`).
     static func licenceInForce(_ f: MatchFirm, _ l: MatchLicence, mark: MatchAsset, _ t: MatchTerms) -> GateResult {
-        if l.markAssetId != mark.id || l.licenseeFirmId != f.id {
+        let passed = GateRule.licenceCoversLoan(l, firmId: f.id, markId: mark.id, terms: t)
+        if !passed && (l.markAssetId != mark.id || l.licenseeFirmId != f.id) {
             return GateResult(code: .licenceInForce, passed: false,
                               zh: "许可 #\(l.id) 是资产 #\(l.markAssetId) 给企业 #\(l.licenseeFirmId) 的许可，不是本商标 #\(mark.id) 给企业 #\(f.id) 的",
                               en: "Licence #\(l.id) is for asset #\(l.markAssetId) to firm #\(l.licenseeFirmId), not for mark #\(mark.id) to firm #\(f.id)")
         }
         let period = Label("许可 #\(l.id)（\(l.validFrom) 至 \(l.validUntil)）", "Licence #\(l.id) (\(l.validFrom) to \(l.validUntil))")
-        if l.validFrom > t.asOf {
+        if !passed && l.validFrom > t.asOf {
             return GateResult(code: .licenceInForce, passed: false,
                               zh: "\(period.zh)尚未生效（现为 \(t.asOf)）", en: "\(period.en) has not started (today is \(t.asOf))")
         }
-        if l.validUntil < t.loanEnd {
+        if !passed {
             return GateResult(code: .licenceInForce, passed: false,
                               zh: "\(period.zh)在贷款到期日 \(t.loanEnd) 之前结束",
                               en: "\(period.en) ends before the loan's end on \(t.loanEnd)")

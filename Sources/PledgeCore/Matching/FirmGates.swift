@@ -28,11 +28,12 @@ enum FirmGates {
     }
 
     static func industry(_ f: MatchFirm, _ p: MatchProduct) -> GateResult {
-        if p.eligibleIndustries.isEmpty {
+        let passed = GateRule.industryAccepted(f, p)
+        if passed && p.eligibleIndustries.isEmpty {
             return GateResult(code: .firmIndustry, passed: true, zh: "本产品不限行业", en: "The product is open to every industry")
         }
         let list = p.eligibleIndustries.sorted()
-        if GateRule.industryAccepted(f, p) {
+        if passed {
             return GateResult(code: .firmIndustry, passed: true,
                               zh: "所属行业 \(f.industryCode) 在本产品适用行业内",
                               en: "Its industry \(f.industryCode) is one the product serves")
@@ -49,7 +50,7 @@ enum FirmGates {
                               zh: "\(defaulted ? "可贷额度" : "申请金额") \(x) 在产品范围 \(lo)–\(hi) 内",
                               en: "The \(defaulted ? "capacity" : "amount") \(x) is within the product's \(lo)–\(hi)")
         }
-        if defaulted {
+        if defaulted && amount < p.minAmountFen {
             return GateResult(code: .amountInRange, passed: false,
                               zh: "押品仅支持 \(x)，低于产品最低金额 \(lo)",
                               en: "The collateral supports only \(x), below the product's minimum of \(lo)")
@@ -76,11 +77,12 @@ enum FirmGates {
 
     static func hasEligibleAsset(count: Int, uncappedFen: Fen, amount: Fen) -> GateResult {
         let sum = MatchText.yuan(uncappedFen), x = MatchText.yuan(amount)
-        if count == 0 {
+        let passed = GateRule.hasEligibleAsset(count: count, uncappedFen: uncappedFen, amount: amount)
+        if !passed && count == 0 {
             return GateResult(code: .hasEligibleAsset, passed: false,
                               zh: "没有通过全部资产条件的知识产权", en: "No IP asset passes every asset gate")
         }
-        if GateRule.hasEligibleAsset(count: count, uncappedFen: uncappedFen, amount: amount) {
+        if passed {
             return GateResult(code: .hasEligibleAsset, passed: true,
                               zh: "合格资产 \(count) 项，按质押率可贷合计 \(sum)，足以覆盖 \(x)",
                               en: "\(count) eligible asset\(count == 1 ? "" : "s") support \(sum) at the product's loan-to-value, enough for \(x)")

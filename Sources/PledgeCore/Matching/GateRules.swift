@@ -7,10 +7,15 @@ struct MatchTerms: Sendable {
     /// E = D + term months (month-end clamped): the day the loan ends.
     let loanEnd: CivilDate
 
+    /// Terms beyond 0…6000 months fail `term_in_range` anyway; E is computed with the term clamped so an
+    /// absurd what-if term cannot run the calendar past year 9999 and trap.
+    static let computableMonths = 0...6_000
+
     init(asOf: CivilDate, termMonths: Int) {
         self.asOf = asOf
         self.termMonths = termMonths
-        self.loanEnd = asOf.adding(months: termMonths)
+        self.loanEnd = asOf.adding(months: min(max(termMonths, Self.computableMonths.lowerBound),
+                                               Self.computableMonths.upperBound))
     }
 
     init(request: LoanRequest, product: MatchProduct) {
@@ -76,7 +81,13 @@ enum GateRule {
 
     static func assetEligible(_ a: MatchAsset, ownerId: Int64, product p: MatchProduct, terms t: MatchTerms) -> Bool {
         guard let term = p.terms[a.type] else { return false }
-        return inForce(a, asOf: t.asOf)
+        return assetEligible(a, ownerId: ownerId, product: p, term: term, terms: t)
+    }
+
+    /// The same, with the type's term already looked up (the ranking loop does it once per asset).
+    static func assetEligible(_ a: MatchAsset, ownerId: Int64, product p: MatchProduct, term: MatchProduct.Term,
+                              terms t: MatchTerms) -> Bool {
+        inForce(a, asOf: t.asOf)
             && ownedFreely(a, by: ownerId)
             && notPledged(a)
             && outlivesLoan(a, loanEnd: t.loanEnd)
@@ -87,7 +98,12 @@ enum GateRule {
 
     /// value × loan-to-value, floored to the fen; what the asset can secure if it passes its gates.
     static func lendable(_ a: MatchAsset, _ p: MatchProduct) -> Fen {
-        guard let term = p.terms[a.type], let value = a.valuation?.valueFen else { return 0 }
+        guard let term = p.terms[a.type] else { return 0 }
+        return lendable(a, term)
+    }
+
+    static func lendable(_ a: MatchAsset, _ term: MatchProduct.Term) -> Fen {
+        guard let value = a.valuation?.valueFen else { return 0 }
         return Money.apply(basisPoints: BasisPoints(clamping: term.loanToValueBp), to: max(0, value))
     }
 
@@ -113,5 +129,12 @@ enum GateRule {
 
     static func hasEligibleAsset(count: Int, uncappedFen: Fen, amount: Fen) -> Bool {
         count >= 1 && uncappedFen >= amount
+    }
+
+    // MARK: GI batch credit
+
+    /// The licence must be this firm's, for this mark, and cover the whole loan: D through E inclusive.
+    static func licenceCoversLoan(_ l: MatchLicence, firmId: Int64, markId: Int64, terms t: MatchTerms) -> Bool {
+        l.markAssetId == markId && l.licenseeFirmId == firmId && l.validFrom <= t.asOf && l.validUntil >= t.loanEnd
     }
 }

@@ -24,7 +24,7 @@ public enum MatchEngine {
         var values: [Int64: Fen] = [:]
         for (asset, verdict) in zip(sorted, verdicts) where verdict.eligible {
             count += 1
-            uncapped += verdict.lendableFen
+            uncapped = Scoring.add(uncapped, verdict.lendableFen)
             values[asset.id] = asset.valuation?.valueFen ?? 0
             // Strictly greater: among equally valued assets the lowest id explains the score.
             if best == nil || verdict.valuePoints > bestPoints { best = asset; bestPoints = verdict.valuePoints }
@@ -42,7 +42,7 @@ public enum MatchEngine {
         ]
         let eligible = firmGates.allSatisfy(\.passed)
         let package = package(for: amount, among: verdicts, values: values)
-        let shortfall = package == nil ? max(0, amount - uncapped) : 0
+        let shortfall = package == nil && amount > uncapped ? amount - uncapped : 0
 
         let basis = ScoreBasis(eligibleCount: count, bestPoints: bestPoints, uncappedFen: uncapped,
                                coverageBaseFen: request.amountFen ?? product.maxAmountFen)
@@ -60,9 +60,11 @@ public enum MatchEngine {
     public static func rank(firm: MatchFirm, assets: [MatchAsset], product: MatchProduct, asOf: CivilDate) -> RankEntry {
         let t = MatchTerms(asOf: asOf, termMonths: product.maxTermMonths)
         var count = 0, uncapped: Fen = 0, bestPoints = 0
-        for a in assets where GateRule.assetEligible(a, ownerId: firm.id, product: product, terms: t) {
+        for a in assets {
+            guard let term = product.terms[a.type],
+                  GateRule.assetEligible(a, ownerId: firm.id, product: product, term: term, terms: t) else { continue }
             count += 1
-            uncapped += GateRule.lendable(a, product)
+            uncapped = Scoring.add(uncapped, GateRule.lendable(a, term))
             bestPoints = max(bestPoints, AssetValue.points(a, asOf: asOf))
         }
         let capacity = min(uncapped, product.maxAmountFen)

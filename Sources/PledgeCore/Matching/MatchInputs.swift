@@ -92,7 +92,8 @@ public struct ScoreWeights: Sendable, Equatable {
         self.strategicFit = strategicFit; self.risk = risk
     }
 
-    public var total: Int { ipValue + coverage + firmStrength + strategicFit + risk }
+    /// Wrapping sum: weights come from request bodies and must never trap; validated() rejects overflow.
+    public var total: Int { ipValue &+ coverage &+ firmStrength &+ strategicFit &+ risk }
 }
 
 public struct MatchProduct: Sendable, Equatable {

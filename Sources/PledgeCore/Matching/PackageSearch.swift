@@ -40,7 +40,7 @@ struct PackageSearch {
     init?(items unsorted: [Item], amount: Fen) {
         let byLendable = unsorted.map(\.lendable).sorted(by: >)
         var k = 0, acc: Fen = 0
-        while acc < amount, k < byLendable.count { acc += byLendable[k]; k += 1 }
+        while acc < amount, k < byLendable.count { acc = Scoring.add(acc, byLendable[k]); k += 1 }
         guard acc >= amount else { return nil }
         let items = unsorted.sorted { $0.id < $1.id }
         let n = items.count
@@ -51,7 +51,7 @@ struct PackageSearch {
             let vals = items[i...].map(\.value).sorted()
             var l: Fen = 0, v: Fen = 0
             for r in 1...k where r <= lend.count {
-                l += lend[r - 1]; v += vals[r - 1]
+                l = Scoring.add(l, lend[r - 1]); v = Scoring.add(v, vals[r - 1])
                 maxLend[i * (k + 1) + r] = l
                 minValue[i * (k + 1) + r] = v
             }
@@ -64,15 +64,15 @@ struct PackageSearch {
         self.k = k
         self.maxLend = maxLend
         self.minValue = minValue
-        self.bound = seed.reduce(0) { $0 + $1.value } + 1
+        self.bound = Scoring.add(seed.reduce(0) { Scoring.add($0, $1.value) }, 1)
     }
 
     mutating func run() -> PledgePackage {
         dfs(0, k, 0, 0)
         let picked = best.map { items[$0] }
         return PledgePackage(assetIds: picked.map(\.id),
-                             lendableFen: picked.reduce(0) { $0 + $1.lendable },
-                             pledgedValueFen: picked.reduce(0) { $0 + $1.value })
+                             lendableFen: picked.reduce(0) { Scoring.add($0, $1.lendable) },
+                             pledgedValueFen: picked.reduce(0) { Scoring.add($0, $1.value) })
     }
 
     private mutating func dfs(_ i: Int, _ left: Int, _ lend: Fen, _ value: Fen) {
@@ -82,9 +82,9 @@ struct PackageSearch {
         }
         if items.count - i < left { return }
         let cell = i * (k + 1) + left
-        if lend + maxLend[cell] < amount || value + minValue[cell] >= bound { return }
+        if Scoring.add(lend, maxLend[cell]) < amount || Scoring.add(value, minValue[cell]) >= bound { return }
         chosen.append(i)
-        dfs(i + 1, left - 1, lend + items[i].lendable, value + items[i].value)
+        dfs(i + 1, left - 1, Scoring.add(lend, items[i].lendable), Scoring.add(value, items[i].value))
         chosen.removeLast()
         dfs(i + 1, left, lend, value)
     }

@@ -12,6 +12,22 @@ struct ScoreBasis {
 /// are exact hundredths of the final 0–100 score. Only integers and floor division: the SQL
 /// reference copies these lines.
 enum Scoring {
+    /// floor(a × b / c) for a, b ≥ 0 and c > 0 in 128-bit arithmetic, saturating at `Fen.max`. Validated
+    /// inputs never come near the limit; this keeps an unvalidated caller from trapping the process.
+    static func mulDiv(_ a: Fen, _ b: Fen, _ c: Fen) -> Fen {
+        precondition(a >= 0 && b >= 0 && c > 0)
+        let wide = a.magnitude.multipliedFullWidth(by: b.magnitude)
+        if wide.high >= c.magnitude { return .max }
+        let q = c.magnitude.dividingFullWidth(wide).quotient
+        return q > UInt64(Fen.max) ? .max : Fen(q)
+    }
+
+    /// a + b saturating at `Fen.max`, for sums of amounts an unvalidated caller might make absurd.
+    static func add(_ a: Fen, _ b: Fen) -> Fen {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
+    }
+
     /// The best asset carries most of the weight (a bank lends against its strongest right); the count
     /// rewards a spread of eligible rights, up to ten. More or better eligible assets never lower q.
     static func ipValue(count: Int, best: Int) -> Int {
@@ -19,9 +35,8 @@ enum Scoring {
     }
 
     static func coverage(uncapped: Fen, base: Fen) -> Int {
-        // Compared first so uncapped × 100 cannot overflow for very large portfolios.
         if base <= 0 || uncapped >= base { return 100 }
-        return Int(max(0, uncapped) * 100 / base)
+        return Int(mulDiv(max(0, uncapped), 100, base))
     }
 
     struct FirmStrength {
@@ -35,7 +50,7 @@ enum Scoring {
 
         init(_ f: MatchFirm, asOf d: CivilDate) {
             if let spend = f.rdExpenseFen, let revenueFen = f.annualRevenueFen, revenueFen > 0 {
-                let bp = max(0, spend) * 10_000 / revenueFen
+                let bp = mulDiv(max(0, spend), 10_000, revenueFen)
                 rdBp = bp
                 rd = Int(min(bp / 20, 30))
             }
@@ -66,8 +81,8 @@ enum Scoring {
         init(_ f: MatchFirm) {
             if f.badCredit || f.defaultedLoans > 0 { blocked = true; q = 0; return }
             guard let assets = f.totalAssetsFen, let liabilities = f.totalLiabilitiesFen, assets > 0 else { return }
-            // Capped before the division so a deeply insolvent firm cannot overflow Int.
-            let r = Int(min(max(0, liabilities) * 100 / assets, 1_000))
+            // Capped: beyond 90% the quality is 0 anyway, and Int(…) must not trap on absurd ratios.
+            let r = Int(min(mulDiv(max(0, liabilities), 100, assets), 1_000))
             debtRatio = r
             q = r <= 40 ? 100 : r >= 90 ? 0 : 100 - (r - 40) * 2
         }
