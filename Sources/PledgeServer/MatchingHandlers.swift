@@ -9,9 +9,7 @@ extension PledgeService {
         let q = input.query
         let (firm, assets) = try await currentFirm(input.path.firmId)
         let request = try loanRequest(asOf: q.asOf, amount: q.amountFen, term: q.termMonths)
-        let results = await matchIndex.allProducts.map {
-            MatchEngine.evaluate(firm: firm, assets: assets, product: $0, request: request)
-        }.sorted(by: Self.productOrder)
+        let results = await evaluateAll(firm: firm, assets: assets, products: await matchIndex.allProducts, request: request)
         let bankOf = await bankIds()
         return .ok(.init(body: .json(.init(firmId: firm.id, asOf: request.asOf.api,
                                            items: results.map { Self.match($0, bankId: bankOf[$0.productId] ?? 0) }))))
@@ -157,12 +155,5 @@ extension PledgeService {
                                town: try QueryCheck.text(town, "town", max: 100),
                                ipType: ipType.flatMap { IPType(rawValue: $0.rawValue) },
                                minCentiPoints: minScore.map { Int(($0 * 100).rounded(.up)) }, minCapacityFen: minCapacityFen)
-    }
-
-    /// Eligible first, then higher score, then lower product id.
-    static func productOrder(_ a: MatchResult, _ b: MatchResult) -> Bool {
-        if a.eligible != b.eligible { return a.eligible }
-        if a.score.centiPoints != b.score.centiPoints { return a.score.centiPoints > b.score.centiPoints }
-        return a.productId < b.productId
     }
 }

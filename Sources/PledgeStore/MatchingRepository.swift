@@ -17,6 +17,7 @@ public struct EngineChanges: Sendable {
     public var clock: Int64
     public var firmIds: Set<Int64>
     public var productIds: Set<Int64>
+    public var licencesChanged: Bool
     public var isEmpty: Bool { firmIds.isEmpty && productIds.isEmpty }
 }
 
@@ -53,10 +54,11 @@ public struct MatchingRepository: Sendable {
 
     public func changes(after clock: Int64) async throws -> EngineChanges {
         let rows = try await client.query(
-            "SELECT n, firm_id, product_id FROM engine_changes WHERE n > \(clock) ORDER BY n", logger: logger)
-        var result = EngineChanges(clock: clock, firmIds: [], productIds: [])
-        for try await (n, firm, product) in rows.decode((Int64, Int64?, Int64?).self) {
+            "SELECT n, firm_id, product_id, source FROM engine_changes WHERE n > \(clock) ORDER BY n", logger: logger)
+        var result = EngineChanges(clock: clock, firmIds: [], productIds: [], licencesChanged: false)
+        for try await (n, firm, product, source) in rows.decode((Int64, Int64?, Int64?, String).self) {
             result.clock = max(result.clock, n)
+            if source == "gi_licences" { result.licencesChanged = true }
             if let firm { result.firmIds.insert(firm) }
             if let product { result.productIds.insert(product) }
         }

@@ -89,9 +89,7 @@ struct MatchBenchmark {
             let id = Int64.random(in: 1...Int64(stats.firms), using: &generator)
             try await index.sync()
             guard let (firm, assets) = await index.firm(id) else { return }
-            let request = LoanRequest(asOf: today)
-            _ = products.map { MatchEngine.evaluate(firm: firm, assets: assets, product: $0, request: request) }
-                .sorted { $0.score.centiPoints > $1.score.centiPoints }
+            _ = await evaluateAll(firm: firm, assets: assets, products: products, request: LoanRequest(asOf: today))
         }
         report("(b) one firm's ranked products (with catch-up)", firmTimes)
 

@@ -55,6 +55,7 @@ public actor MatchIndex {
         let changes = try await repository.changes(after: clock)
         guard !changes.isEmpty else { return }
         if !changes.productIds.isEmpty { try await reloadProducts(changes.productIds) }
+        if changes.licencesChanged { licences = try await repository.licences() }
         if !changes.firmIds.isEmpty { try await reloadFirms(changes.firmIds) }
         clock = changes.clock
     }
@@ -115,7 +116,6 @@ public actor MatchIndex {
 
     private func reloadFirms(_ ids: Set<Int64>) async throws {
         let (fresh, freshAssets) = try await repository.firmsWithAssets(ids)
-        licences = try await repository.licences()
         let assetsByFirm = Dictionary(grouping: freshAssets, by: \.firmId)
         for id in ids {
             firms[id] = nil

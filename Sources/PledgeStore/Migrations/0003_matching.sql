@@ -79,16 +79,18 @@ CREATE TABLE engine_changes (
     n          bigint PRIMARY KEY,
     firm_id    bigint,
     product_id bigint,
+    -- The table written, so a reader reloads only what that table feeds (licences are few but global).
+    source     text NOT NULL,
     changed_at timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE FUNCTION engine_note_change(p_firm bigint, p_product bigint) RETURNS void
+CREATE FUNCTION engine_note_change(p_firm bigint, p_product bigint, p_source text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     next bigint;
 BEGIN
     UPDATE engine_clock SET n = n + 1 WHERE id = 1 RETURNING n INTO next;
-    INSERT INTO engine_changes (n, firm_id, product_id) VALUES (next, p_firm, p_product);
+    INSERT INTO engine_changes (n, firm_id, product_id, source) VALUES (next, p_firm, p_product, p_source);
 END;
 $$;
 
@@ -96,12 +98,12 @@ CREATE FUNCTION engine_firm_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        PERFORM engine_note_change(OLD.firm_id, NULL);
+        PERFORM engine_note_change(OLD.firm_id, NULL, TG_TABLE_NAME);
         RETURN OLD;
     END IF;
-    PERFORM engine_note_change(NEW.firm_id, NULL);
+    PERFORM engine_note_change(NEW.firm_id, NULL, TG_TABLE_NAME);
     IF TG_OP = 'UPDATE' AND OLD.firm_id IS DISTINCT FROM NEW.firm_id THEN
-        PERFORM engine_note_change(OLD.firm_id, NULL);
+        PERFORM engine_note_change(OLD.firm_id, NULL, TG_TABLE_NAME);
     END IF;
     RETURN NEW;
 END;
@@ -110,7 +112,7 @@ $$;
 CREATE FUNCTION engine_firm_row_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM engine_note_change(CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END, NULL);
+    PERFORM engine_note_change(CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END, NULL, TG_TABLE_NAME);
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END;
 $$;
@@ -119,9 +121,9 @@ CREATE FUNCTION engine_product_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_TABLE_NAME = 'loan_products' THEN
-        PERFORM engine_note_change(NULL, CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
+        PERFORM engine_note_change(NULL, CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END, TG_TABLE_NAME);
     ELSE
-        PERFORM engine_note_change(NULL, CASE WHEN TG_OP = 'DELETE' THEN OLD.product_id ELSE NEW.product_id END);
+        PERFORM engine_note_change(NULL, CASE WHEN TG_OP = 'DELETE' THEN OLD.product_id ELSE NEW.product_id END, TG_TABLE_NAME);
     END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END;
@@ -134,8 +136,8 @@ DECLARE
     r gi_licences;
 BEGIN
     r := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-    PERFORM engine_note_change(r.firm_id, NULL);
-    PERFORM engine_note_change(r.mark_firm_id, NULL);
+    PERFORM engine_note_change(r.firm_id, NULL, TG_TABLE_NAME);
+    PERFORM engine_note_change(r.mark_firm_id, NULL, TG_TABLE_NAME);
     RETURN r;
 END;
 $$;
