@@ -31,6 +31,18 @@ public enum LegalStatus: String, CaseIterable, Sendable, Codable {
     case lapsed       // 未缴年费终止
     case frozen       // 被冻结（保全）
     case disputed     // 权属纠纷中
+
+    public var label: Label {
+        switch self {
+        case .pending: Label("申请中", "pending")
+        case .inForce: Label("有效", "in force")
+        case .expired: Label("期限届满", "expired")
+        case .invalidated: Label("被宣告无效", "invalidated")
+        case .lapsed: Label("未缴年费终止", "lapsed for unpaid annuities")
+        case .frozen: Label("被冻结", "frozen")
+        case .disputed: Label("权属纠纷中", "in an ownership dispute")
+        }
+    }
 }
 
 public enum FirmSize: String, CaseIterable, Sendable, Codable {

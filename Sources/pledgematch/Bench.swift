@@ -40,7 +40,7 @@ struct BenchMatch: AsyncParsableCommand {
         try embedded.createDatabaseIfMissing(name: "pledgematch_bench")
         let config = DatabaseURL.tuned(embedded.clientConfiguration(database: "pledgematch_bench"))
         let (firms, assets, samples) = (self.firms, self.assets, self.samples)
-        try await withClient(config, logger: logger) { client in
+        try await withRunningClient(config, logger: logger) { client in
             try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
             try await MatchBenchmark(client: client, logger: logger, samples: samples)
                 .run(firms: firms, assets: assets)

@@ -52,17 +52,3 @@ struct OpenedDatabase {
         if startedCluster || always { embedded?.stop(logger: logger) }
     }
 }
-
-/// Runs `body` with a connected client, for commands that are not the long-running server.
-func withClient<T: Sendable>(_ configuration: PostgresClient.Configuration, logger: Logger,
-                             _ body: @Sendable @escaping (PostgresClient) async throws -> T) async throws -> T {
-    let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            await client.run()
-            return nil
-        }
-        defer { group.cancelAll() }
-        return try await body(client)
-    }
-}

@@ -12,7 +12,7 @@ struct Migrate: AsyncParsableCommand {
         let logger = try database.makeLogger("pledgematch.migrate")
         let db = try database.open(logger: logger)
         defer { db.close(logger: logger) }
-        let applied = try await withClient(db.configuration, logger: logger) { client in
+        let applied = try await withRunningClient(db.configuration, logger: logger) { client in
             try await Migrator(client: client, migrations: Migration.bundled(), logger: logger).migrate()
         }
         print(applied.isEmpty ? "Database is up to date. 数据库已是最新。"

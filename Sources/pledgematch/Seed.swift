@@ -25,7 +25,7 @@ struct Seed: AsyncParsableCommand {
         let db = try database.open(logger: logger)
         defer { db.close(logger: logger) }
         let seed = self.seed
-        let summary = try await withClient(db.configuration, logger: logger) { client in
+        let summary = try await withRunningClient(db.configuration, logger: logger) { client in
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             if db.isEmbedded { try await migrator.migrate() }
             return try await DemoLoader(client: client, logger: logger).loadIfEmpty(today: BusinessCalendar.today(), seed: seed)

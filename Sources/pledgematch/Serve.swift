@@ -45,7 +45,7 @@ struct Serve: AsyncParsableCommand {
     /// Migrations (embedded) or a check that none are pending (external), then the demo data if asked.
     private func prepare(_ configuration: PostgresClient.Configuration, embedded: Bool, logger: Logger) async throws {
         let demo = self.demo
-        try await withClient(configuration, logger: logger) { client in
+        try await withRunningClient(configuration, logger: logger) { client in
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             if embedded {
                 try await migrator.migrate()

@@ -29,15 +29,7 @@ public enum TestDatabase {
     public static func withClient<T: Sendable>(database: String, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         var config = DatabaseURL.tuned(cluster.clientConfiguration(database: database), maximumConnections: 60)
         config.options.minimumConnections = 0
-        let client = PostgresClient(configuration: config, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+        return try await withRunningClient(config, logger: logger, body)
     }
 
     /// The template's last client may still be closing its connections, which blocks a copy for a moment.

@@ -23,17 +23,7 @@ enum MatchText {
         ids.map { "#\($0)" }.joined(separator: zh ? "、" : ", ")
     }
 
-    static func status(_ s: LegalStatus) -> Label {
-        switch s {
-        case .pending: Label("申请中", "pending")
-        case .inForce: Label("有效", "in force")
-        case .expired: Label("期限届满", "expired")
-        case .invalidated: Label("被宣告无效", "invalidated")
-        case .lapsed: Label("未缴年费终止", "lapsed for unpaid annuities")
-        case .frozen: Label("被冻结", "frozen")
-        case .disputed: Label("权属纠纷中", "in an ownership dispute")
-        }
-    }
+    static func status(_ s: LegalStatus) -> Label { s.label }
 
     /// "the invention patent #12": assets are named by type and id because MatchAsset carries no title.
     static func asset(_ a: MatchAsset) -> Label {
