@@ -87,72 +87,80 @@ public struct MatchingRepository: Sendable {
         return 0
     }
 
+    static let firmSelect = """
+        SELECT f.id, f.industry_code, i.priority, f.town, f.size, f.founded_on, f.annual_revenue_fen, f.rd_expense_fen,
+               f.total_assets_fen, f.total_liabilities_fen, f.high_tech, f.specialized, f.ip_demonstration, f.bad_credit,
+               f.name
+        FROM firms f JOIN industries i ON i.code = f.industry_code
+        """
+
+    static let assetSelect = """
+        SELECT a.id, a.firm_id, a.type, a.legal_status, a.filing_date, a.grant_date, a.registration_date,
+               a.first_use_date, a.expiry_date, a.renewal_count, cardinality(a.nice_classes), a.claims,
+               a.forward_citations, a.family_size, a.licences, a.litigations,
+               coalesce(o.owners, 0), coalesce(o.without_consent, 0),
+               v.id, v.value_fen, v.valuation_date, v.valid_until, pa.pledge_id
+        FROM ip_assets a
+        LEFT JOIN LATERAL (
+            SELECT count(*) AS owners, count(*) FILTER (WHERE NOT consent_to_pledge) AS without_consent
+            FROM ip_asset_co_owners c WHERE c.firm_id = a.firm_id AND c.asset_id = a.id) o ON true
+        LEFT JOIN LATERAL (
+            SELECT id, value_fen, valuation_date, valid_until FROM valuations v
+            WHERE v.firm_id = a.firm_id AND v.asset_id = a.id AND v.archived_at IS NULL
+            ORDER BY v.valuation_date DESC, v.id DESC LIMIT 1) v ON true
+        LEFT JOIN pledge_assets pa ON pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active
+        """
+
     private func firms(_ conn: PostgresConnection, ids: [Int64]?) async throws -> [MatchFirm] {
-        let rows = try await conn.query("""
-            SELECT f.id, f.industry_code, i.priority, f.town, f.size, f.founded_on, f.annual_revenue_fen, f.rd_expense_fen,
-                   f.total_assets_fen, f.total_liabilities_fen, f.high_tech, f.specialized, f.ip_demonstration, f.bad_credit,
-                   f.name
-            FROM firms f JOIN industries i ON i.code = f.industry_code
-            WHERE f.archived_at IS NULL AND (\(ids)::bigint[] IS NULL OR f.id = ANY(\(ids)))
-            """, logger: logger)
-        var result: [MatchFirm] = []
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            result.append(MatchFirm(
-                id: try r[0].decode(Int64.self), industryCode: try r[1].decode(String.self),
-                priorityIndustry: try r[2].decode(Bool.self), town: try r[3].decode(String.self),
-                size: FirmSize(rawValue: try r[4].decode(String.self)) ?? .small, foundedOn: try r[5].decode(CivilDate.self),
-                annualRevenueFen: try r[6].decode(Int64?.self), rdExpenseFen: try r[7].decode(Int64?.self),
-                totalAssetsFen: try r[8].decode(Int64?.self), totalLiabilitiesFen: try r[9].decode(Int64?.self),
-                highTech: try r[10].decode(Bool.self), specialized: try r[11].decode(Bool.self),
-                ipDemonstration: try r[12].decode(Bool.self), badCredit: try r[13].decode(Bool.self),
-                name: try r[14].decode(String.self)))
-        }
-        return result
+        if let ids { return try await Self.collect(conn.execute(FirmsStatement(ids: ids), logger: logger)) }
+        let rows = try await conn.query(PostgresQuery(unsafeSQL: Self.firmSelect + " WHERE f.archived_at IS NULL"), logger: logger)
+        return try await decodeAll(rows, Self.decodeFirm)
     }
 
     private func assets(_ conn: PostgresConnection, firmIds: [Int64]?) async throws -> [MatchAsset] {
-        let rows = try await conn.query("""
-            SELECT a.id, a.firm_id, a.type, a.legal_status, a.filing_date, a.grant_date, a.registration_date,
-                   a.first_use_date, a.expiry_date, a.renewal_count, cardinality(a.nice_classes), a.claims,
-                   a.forward_citations, a.family_size, a.licences, a.litigations,
-                   coalesce(o.owners, 0), coalesce(o.without_consent, 0),
-                   v.id, v.value_fen, v.valuation_date, v.valid_until, pa.pledge_id
-            FROM ip_assets a
-            LEFT JOIN LATERAL (
-                SELECT count(*) AS owners, count(*) FILTER (WHERE NOT consent_to_pledge) AS without_consent
-                FROM ip_asset_co_owners c WHERE c.firm_id = a.firm_id AND c.asset_id = a.id) o ON true
-            LEFT JOIN LATERAL (
-                SELECT id, value_fen, valuation_date, valid_until FROM valuations v
-                WHERE v.firm_id = a.firm_id AND v.asset_id = a.id AND v.archived_at IS NULL
-                ORDER BY v.valuation_date DESC, v.id DESC LIMIT 1) v ON true
-            LEFT JOIN pledge_assets pa ON pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active
-            WHERE a.archived_at IS NULL AND (\(firmIds)::bigint[] IS NULL OR a.firm_id = ANY(\(firmIds)))
-            ORDER BY a.firm_id, a.id
-            """, logger: logger)
-        var result: [MatchAsset] = []
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            var valuation: MatchValuation?
-            if let id = try r[18].decode(Int64?.self) {
-                valuation = MatchValuation(id: id, valueFen: try r[19].decode(Int64.self),
-                                           valuationDate: try r[20].decode(CivilDate.self), validUntil: try r[21].decode(CivilDate.self))
-            }
-            result.append(MatchAsset(
-                id: try r[0].decode(Int64.self), firmId: try r[1].decode(Int64.self),
-                type: IPType(rawValue: try r[2].decode(String.self)) ?? .invention,
-                legalStatus: LegalStatus(rawValue: try r[3].decode(String.self)) ?? .pending,
-                filingDate: try r[4].decode(CivilDate?.self), grantDate: try r[5].decode(CivilDate?.self),
-                registrationDate: try r[6].decode(CivilDate?.self), firstUseDate: try r[7].decode(CivilDate?.self),
-                expiryDate: try r[8].decode(CivilDate?.self), renewalCount: try r[9].decode(Int.self),
-                niceClassCount: try r[10].decode(Int.self),
-                indicators: ValueIndicators(claims: try r[11].decode(Int?.self), forwardCitations: try r[12].decode(Int?.self),
-                                            familySize: try r[13].decode(Int?.self), licences: try r[14].decode(Int?.self),
-                                            litigations: try r[15].decode(Int?.self)),
-                coOwners: try r[16].decode(Int.self), coOwnersWithoutConsent: try r[17].decode(Int.self),
-                valuation: valuation, pledgedBy: try r[22].decode(Int64?.self)))
-        }
+        if let firmIds { return try await Self.collect(conn.execute(AssetsStatement(firmIds: firmIds), logger: logger)) }
+        let rows = try await conn.query(
+            PostgresQuery(unsafeSQL: Self.assetSelect + " WHERE a.archived_at IS NULL ORDER BY a.firm_id, a.id"), logger: logger)
+        return try await decodeAll(rows, Self.decodeAsset)
+    }
+
+    static func collect<S: AsyncSequence>(_ rows: S) async throws -> [S.Element] {
+        var result: [S.Element] = []
+        for try await row in rows { result.append(row) }
         return result
+    }
+
+    static func decodeFirm(_ r: PostgresRandomAccessRow) throws -> MatchFirm {
+        MatchFirm(
+            id: try r[0].decode(Int64.self), industryCode: try r[1].decode(String.self),
+            priorityIndustry: try r[2].decode(Bool.self), town: try r[3].decode(String.self),
+            size: FirmSize(rawValue: try r[4].decode(String.self)) ?? .small, foundedOn: try r[5].decode(CivilDate.self),
+            annualRevenueFen: try r[6].decode(Int64?.self), rdExpenseFen: try r[7].decode(Int64?.self),
+            totalAssetsFen: try r[8].decode(Int64?.self), totalLiabilitiesFen: try r[9].decode(Int64?.self),
+            highTech: try r[10].decode(Bool.self), specialized: try r[11].decode(Bool.self),
+            ipDemonstration: try r[12].decode(Bool.self), badCredit: try r[13].decode(Bool.self),
+            name: try r[14].decode(String.self))
+    }
+
+    static func decodeAsset(_ r: PostgresRandomAccessRow) throws -> MatchAsset {
+        var valuation: MatchValuation?
+        if let id = try r[18].decode(Int64?.self) {
+            valuation = MatchValuation(id: id, valueFen: try r[19].decode(Int64.self),
+                                       valuationDate: try r[20].decode(CivilDate.self), validUntil: try r[21].decode(CivilDate.self))
+        }
+        return MatchAsset(
+            id: try r[0].decode(Int64.self), firmId: try r[1].decode(Int64.self),
+            type: IPType(rawValue: try r[2].decode(String.self)) ?? .invention,
+            legalStatus: LegalStatus(rawValue: try r[3].decode(String.self)) ?? .pending,
+            filingDate: try r[4].decode(CivilDate?.self), grantDate: try r[5].decode(CivilDate?.self),
+            registrationDate: try r[6].decode(CivilDate?.self), firstUseDate: try r[7].decode(CivilDate?.self),
+            expiryDate: try r[8].decode(CivilDate?.self), renewalCount: try r[9].decode(Int.self),
+            niceClassCount: try r[10].decode(Int.self),
+            indicators: ValueIndicators(claims: try r[11].decode(Int?.self), forwardCitations: try r[12].decode(Int?.self),
+                                        familySize: try r[13].decode(Int?.self), licences: try r[14].decode(Int?.self),
+                                        litigations: try r[15].decode(Int?.self)),
+            coOwners: try r[16].decode(Int.self), coOwnersWithoutConsent: try r[17].decode(Int.self),
+            valuation: valuation, pledgedBy: try r[22].decode(Int64?.self))
     }
 
     private func products(_ conn: PostgresConnection, ids: [Int64]?) async throws -> [MatchProduct] {
@@ -189,4 +197,35 @@ public struct MatchingRepository: Sendable {
         }
         return result
     }
+}
+
+/// A firm's reload runs on every catch-up. As prepared statements, its plans are made once per
+/// connection: planning the lateral joins took longer than running them.
+struct FirmsStatement: PostgresPreparedStatement {
+    static let sql = MatchingRepository.firmSelect + " WHERE f.archived_at IS NULL AND f.id = ANY($1)"
+    typealias Row = MatchFirm
+    var ids: [Int64]
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(ids)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> MatchFirm { try MatchingRepository.decodeFirm(row.makeRandomAccess()) }
+}
+
+struct AssetsStatement: PostgresPreparedStatement {
+    static let sql = MatchingRepository.assetSelect
+        + " WHERE a.archived_at IS NULL AND a.firm_id = ANY($1) ORDER BY a.firm_id, a.id"
+    typealias Row = MatchAsset
+    var firmIds: [Int64]
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(firmIds)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> MatchAsset { try MatchingRepository.decodeAsset(row.makeRandomAccess()) }
 }
