@@ -46,7 +46,7 @@ public struct BankRepository: Sendable {
                 """, logger: logger), Self.decode).first
         }
         if let updated { return updated }
-        throw try await versioned.explainMiss(id: id, expected: expectedVersion)
+        throw try await versioned.explainMiss(id: id)
     }
 
     public func archive(id: Int64, expectedVersion: Int?) async throws {

@@ -16,10 +16,8 @@ public enum DatabaseURL {
         let sslmode = url.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer"
         // A host given as a folder (…?host=/var/run/postgresql) means a Unix socket, as in libpq.
         if let socketDir = url.queryItems?.first(where: { $0.name == "host" })?.value, socketDir.hasPrefix("/") {
-            var config = PostgresClient.Configuration(unixSocketPath: "\(socketDir)/.s.PGSQL.\(url.port ?? 5432)",
-                                                      username: user, password: url.password, database: database)
-            config.options.minimumConnections = 0
-            return config
+            return PostgresClient.Configuration(unixSocketPath: "\(socketDir)/.s.PGSQL.\(url.port ?? 5432)",
+                                                username: user, password: url.password, database: database)
         }
         let tls: PostgresClient.Configuration.TLS = switch sslmode {
         case "disable": .disable

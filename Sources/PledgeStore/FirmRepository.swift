@@ -81,7 +81,7 @@ public struct FirmRepository: Sendable {
                 """, logger: logger))
         }
         if let updated { return updated }
-        throw try await versioned.explainMiss(id: id, expected: expectedVersion)
+        throw try await versioned.explainMiss(id: id)
     }
 
     public func archive(id: Int64, expectedVersion: Int?) async throws {

@@ -49,7 +49,7 @@ public struct TargetRepository: Sendable {
                 """, logger: logger), Self.decode).first
         }
         if let updated { return updated }
-        throw try await versioned.explainMiss(id: id, expected: expectedVersion)
+        throw try await versioned.explainMiss(id: id)
     }
 
     public func archive(id: Int64, expectedVersion: Int?) async throws {

@@ -9,7 +9,7 @@ struct Versioned {
     let table: String
     let entity: String
 
-    func explainMiss(id: Int64, expected: Int?) async throws -> StoreError {
+    func explainMiss(id: Int64) async throws -> StoreError {
         let rows = try await client.query(
             PostgresQuery(unsafeSQL: "SELECT version, archived_at IS NOT NULL FROM \(table) WHERE id = $1",
                           binds: binds(id)), logger: logger)
@@ -28,7 +28,7 @@ struct Versioned {
             WHERE id = $1 AND ($2::integer IS NULL OR version = $2) RETURNING id
             """, binds: binds(id, expected)), logger: logger)
         for try await _ in rows { return }
-        let miss = try await explainMiss(id: id, expected: expected)
+        let miss = try await explainMiss(id: id)
         if case .archived = miss { return }
         throw miss
     }
