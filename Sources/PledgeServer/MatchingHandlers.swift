@@ -9,8 +9,9 @@ extension PledgeService {
         let q = input.query
         let (firm, assets) = try await currentFirm(input.path.firmId)
         let request = try loanRequest(asOf: q.asOf, amount: q.amountFen, term: q.termMonths)
-        let results = await evaluateAll(firm: firm, assets: assets, products: await matchIndex.allProducts, request: request)
-        let bankOf = await bankIds()
+        let products = await matchIndex.allProducts
+        let results = await evaluateAll(firm: firm, assets: assets, products: products, request: request)
+        let bankOf = Dictionary(uniqueKeysWithValues: products.map { ($0.id, $0.bankId) })
         return .ok(.init(body: .json(.init(firmId: firm.id, asOf: request.asOf.api,
                                            items: results.map { Self.match($0, bankId: bankOf[$0.productId] ?? 0) }))))
     }
@@ -118,10 +119,6 @@ extension PledgeService {
         try await matchIndex.sync()
         guard let product = await matchIndex.product(id) else { throw StoreError.notFound(entity: "product", id: id) }
         return product
-    }
-
-    private func bankIds() async -> [Int64: Int64] {
-        Dictionary(uniqueKeysWithValues: await matchIndex.allProducts.map { ($0.id, $0.bankId) })
     }
 
     func loanRequest(asOf: String?, amount: Int64?, term: Int?) throws -> LoanRequest {
