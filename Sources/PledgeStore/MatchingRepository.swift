@@ -12,12 +12,15 @@ public struct MatchSnapshot: Sendable {
     public var licences: [MatchLicence]
 }
 
-/// What changed since a clock value: the firms and products to reload.
+/// What changed since a clock value, with the changed firms already reloaded: the firms and
+/// products to replace, the firms' current state (absent when archived) and their assets.
 public struct EngineChanges: Sendable {
     public var clock: Int64
     public var firmIds: Set<Int64>
     public var productIds: Set<Int64>
     public var licencesChanged: Bool
+    public var firms: [MatchFirm] = []
+    public var assets: [MatchAsset] = []
     public var isEmpty: Bool { firmIds.isEmpty && productIds.isEmpty }
 }
 
@@ -36,8 +39,8 @@ public struct MatchingRepository: Sendable {
             _ = try await conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             do {
                 let clock = try await currentClock(conn)
-                let snapshot = MatchSnapshot(clock: clock, firms: try await firms(conn, ids: nil),
-                                             assets: try await assets(conn, firmIds: nil),
+                let snapshot = MatchSnapshot(clock: clock, firms: try await firms(conn),
+                                             assets: try await assets(conn),
                                              products: try await products(conn, ids: nil), licences: try await licences(conn))
                 _ = try await conn.query("COMMIT", logger: logger)
                 return snapshot
@@ -52,24 +55,24 @@ public struct MatchingRepository: Sendable {
         try await client.withConnection { try await currentClock($0) }
     }
 
+    /// The change log after `clock` and the changed firms' current rows, in one round trip and one
+    /// snapshot: a catch-up runs before every answer, so its round trips are the engine's latency.
     public func changes(after clock: Int64) async throws -> EngineChanges {
-        let rows = try await client.query(
-            "SELECT n, firm_id, product_id, source FROM engine_changes WHERE n > \(clock) ORDER BY n", logger: logger)
         var result = EngineChanges(clock: clock, firmIds: [], productIds: [], licencesChanged: false)
-        for try await (n, firm, product, source) in rows.decode((Int64, Int64?, Int64?, String).self) {
-            result.clock = max(result.clock, n)
-            if source == "gi_licences" { result.licencesChanged = true }
-            if let firm { result.firmIds.insert(firm) }
-            if let product { result.productIds.insert(product) }
+        let rows = try await client.execute(ChangesStatement(after: clock), logger: logger)
+        var first = true
+        for try await row in rows {
+            if first {
+                first = false
+                result.clock = row.clock
+                result.firmIds = Set(row.firmIds)
+                result.productIds = Set(row.productIds)
+                result.licencesChanged = row.licencesChanged
+            }
+            if let firm = row.firm, result.firms.last?.id != firm.id { result.firms.append(firm) }
+            if let asset = row.asset { result.assets.append(asset) }
         }
         return result
-    }
-
-    /// The current state of some firms (absent from the result when archived or gone) and their assets.
-    public func firmsWithAssets(_ ids: Set<Int64>) async throws -> (firms: [MatchFirm], assets: [MatchAsset]) {
-        try await client.withConnection { conn in
-            (try await firms(conn, ids: Array(ids)), try await assets(conn, firmIds: Array(ids)))
-        }
     }
 
     public func products(_ ids: Set<Int64>) async throws -> [MatchProduct] {
@@ -111,56 +114,48 @@ public struct MatchingRepository: Sendable {
         LEFT JOIN pledge_assets pa ON pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active
         """
 
-    private func firms(_ conn: PostgresConnection, ids: [Int64]?) async throws -> [MatchFirm] {
-        if let ids { return try await Self.collect(conn.execute(FirmsStatement(ids: ids), logger: logger)) }
+    private func firms(_ conn: PostgresConnection) async throws -> [MatchFirm] {
         let rows = try await conn.query(PostgresQuery(unsafeSQL: Self.firmSelect + " WHERE f.archived_at IS NULL"), logger: logger)
-        return try await decodeAll(rows, Self.decodeFirm)
+        return try await decodeAll(rows) { try Self.decodeFirm($0) }
     }
 
-    private func assets(_ conn: PostgresConnection, firmIds: [Int64]?) async throws -> [MatchAsset] {
-        if let firmIds { return try await Self.collect(conn.execute(AssetsStatement(firmIds: firmIds), logger: logger)) }
+    private func assets(_ conn: PostgresConnection) async throws -> [MatchAsset] {
         let rows = try await conn.query(
             PostgresQuery(unsafeSQL: Self.assetSelect + " WHERE a.archived_at IS NULL ORDER BY a.firm_id, a.id"), logger: logger)
-        return try await decodeAll(rows, Self.decodeAsset)
+        return try await decodeAll(rows) { try Self.decodeAsset($0) }
     }
 
-    static func collect<S: AsyncSequence>(_ rows: S) async throws -> [S.Element] {
-        var result: [S.Element] = []
-        for try await row in rows { result.append(row) }
-        return result
-    }
-
-    static func decodeFirm(_ r: PostgresRandomAccessRow) throws -> MatchFirm {
+    static func decodeFirm(_ r: PostgresRandomAccessRow, at o: Int = 0) throws -> MatchFirm {
         MatchFirm(
-            id: try r[0].decode(Int64.self), industryCode: try r[1].decode(String.self),
-            priorityIndustry: try r[2].decode(Bool.self), town: try r[3].decode(String.self),
-            size: FirmSize(rawValue: try r[4].decode(String.self)) ?? .small, foundedOn: try r[5].decode(CivilDate.self),
-            annualRevenueFen: try r[6].decode(Int64?.self), rdExpenseFen: try r[7].decode(Int64?.self),
-            totalAssetsFen: try r[8].decode(Int64?.self), totalLiabilitiesFen: try r[9].decode(Int64?.self),
-            highTech: try r[10].decode(Bool.self), specialized: try r[11].decode(Bool.self),
-            ipDemonstration: try r[12].decode(Bool.self), badCredit: try r[13].decode(Bool.self),
-            name: try r[14].decode(String.self))
+            id: try r[o + 0].decode(Int64.self), industryCode: try r[o + 1].decode(String.self),
+            priorityIndustry: try r[o + 2].decode(Bool.self), town: try r[o + 3].decode(String.self),
+            size: FirmSize(rawValue: try r[o + 4].decode(String.self)) ?? .small, foundedOn: try r[o + 5].decode(CivilDate.self),
+            annualRevenueFen: try r[o + 6].decode(Int64?.self), rdExpenseFen: try r[o + 7].decode(Int64?.self),
+            totalAssetsFen: try r[o + 8].decode(Int64?.self), totalLiabilitiesFen: try r[o + 9].decode(Int64?.self),
+            highTech: try r[o + 10].decode(Bool.self), specialized: try r[o + 11].decode(Bool.self),
+            ipDemonstration: try r[o + 12].decode(Bool.self), badCredit: try r[o + 13].decode(Bool.self),
+            name: try r[o + 14].decode(String.self))
     }
 
-    static func decodeAsset(_ r: PostgresRandomAccessRow) throws -> MatchAsset {
+    static func decodeAsset(_ r: PostgresRandomAccessRow, at o: Int = 0) throws -> MatchAsset {
         var valuation: MatchValuation?
-        if let id = try r[18].decode(Int64?.self) {
-            valuation = MatchValuation(id: id, valueFen: try r[19].decode(Int64.self),
-                                       valuationDate: try r[20].decode(CivilDate.self), validUntil: try r[21].decode(CivilDate.self))
+        if let id = try r[o + 18].decode(Int64?.self) {
+            valuation = MatchValuation(id: id, valueFen: try r[o + 19].decode(Int64.self),
+                                       valuationDate: try r[o + 20].decode(CivilDate.self), validUntil: try r[o + 21].decode(CivilDate.self))
         }
         return MatchAsset(
-            id: try r[0].decode(Int64.self), firmId: try r[1].decode(Int64.self),
-            type: IPType(rawValue: try r[2].decode(String.self)) ?? .invention,
-            legalStatus: LegalStatus(rawValue: try r[3].decode(String.self)) ?? .pending,
-            filingDate: try r[4].decode(CivilDate?.self), grantDate: try r[5].decode(CivilDate?.self),
-            registrationDate: try r[6].decode(CivilDate?.self), firstUseDate: try r[7].decode(CivilDate?.self),
-            expiryDate: try r[8].decode(CivilDate?.self), renewalCount: try r[9].decode(Int.self),
-            niceClassCount: try r[10].decode(Int.self),
-            indicators: ValueIndicators(claims: try r[11].decode(Int?.self), forwardCitations: try r[12].decode(Int?.self),
-                                        familySize: try r[13].decode(Int?.self), licences: try r[14].decode(Int?.self),
-                                        litigations: try r[15].decode(Int?.self)),
-            coOwners: try r[16].decode(Int.self), coOwnersWithoutConsent: try r[17].decode(Int.self),
-            valuation: valuation, pledgedBy: try r[22].decode(Int64?.self))
+            id: try r[o + 0].decode(Int64.self), firmId: try r[o + 1].decode(Int64.self),
+            type: IPType(rawValue: try r[o + 2].decode(String.self)) ?? .invention,
+            legalStatus: LegalStatus(rawValue: try r[o + 3].decode(String.self)) ?? .pending,
+            filingDate: try r[o + 4].decode(CivilDate?.self), grantDate: try r[o + 5].decode(CivilDate?.self),
+            registrationDate: try r[o + 6].decode(CivilDate?.self), firstUseDate: try r[o + 7].decode(CivilDate?.self),
+            expiryDate: try r[o + 8].decode(CivilDate?.self), renewalCount: try r[o + 9].decode(Int.self),
+            niceClassCount: try r[o + 10].decode(Int.self),
+            indicators: ValueIndicators(claims: try r[o + 11].decode(Int?.self), forwardCitations: try r[o + 12].decode(Int?.self),
+                                        familySize: try r[o + 13].decode(Int?.self), licences: try r[o + 14].decode(Int?.self),
+                                        litigations: try r[o + 15].decode(Int?.self)),
+            coOwners: try r[o + 16].decode(Int.self), coOwnersWithoutConsent: try r[o + 17].decode(Int.self),
+            valuation: valuation, pledgedBy: try r[o + 22].decode(Int64?.self))
     }
 
     private func products(_ conn: PostgresConnection, ids: [Int64]?) async throws -> [MatchProduct] {
@@ -199,33 +194,49 @@ public struct MatchingRepository: Sendable {
     }
 }
 
-/// A firm's reload runs on every catch-up. As prepared statements, its plans are made once per
-/// connection: planning the lateral joins took longer than running them.
-struct FirmsStatement: PostgresPreparedStatement {
-    static let sql = MatchingRepository.firmSelect + " WHERE f.archived_at IS NULL AND f.id = ANY($1)"
-    typealias Row = MatchFirm
-    var ids: [Int64]
+/// One row per changed firm's asset (or one per firm without assets, or one with neither when only
+/// products changed), each carrying the change log's summary. Prepared, so its plan is made once
+/// per connection: planning the lateral joins took longer than running them.
+struct ChangesStatement: PostgresPreparedStatement {
+    static let firmColumns = 15
+    static let sql = """
+        WITH c AS MATERIALIZED (SELECT n, firm_id, product_id, source FROM engine_changes WHERE n > $1),
+        h AS (SELECT coalesce(max(n), $1) AS clock,
+                     coalesce(array_agg(DISTINCT firm_id) FILTER (WHERE firm_id IS NOT NULL), '{}') AS firm_ids,
+                     coalesce(array_agg(DISTINCT product_id) FILTER (WHERE product_id IS NOT NULL), '{}') AS product_ids,
+                     coalesce(bool_or(source = 'gi_licences'), false) AS licences
+              FROM c),
+        f AS (\(MatchingRepository.firmSelect) WHERE f.archived_at IS NULL AND f.id IN (SELECT firm_id FROM c)),
+        a AS (\(MatchingRepository.assetSelect) WHERE a.archived_at IS NULL AND a.firm_id IN (SELECT firm_id FROM c))
+        SELECT h.clock, h.firm_ids, h.product_ids, h.licences, f.*, a.*
+        FROM h LEFT JOIN f ON true LEFT JOIN a ON a.firm_id = f.id
+        ORDER BY 5, 20
+        """
+
+    struct Row {
+        var clock: Int64
+        var firmIds: [Int64]
+        var productIds: [Int64]
+        var licencesChanged: Bool
+        var firm: MatchFirm?
+        var asset: MatchAsset?
+    }
+
+    var after: Int64
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings()
-        bindings.append(ids)
+        bindings.append(after)
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> MatchFirm { try MatchingRepository.decodeFirm(row.makeRandomAccess()) }
-}
-
-struct AssetsStatement: PostgresPreparedStatement {
-    static let sql = MatchingRepository.assetSelect
-        + " WHERE a.archived_at IS NULL AND a.firm_id = ANY($1) ORDER BY a.firm_id, a.id"
-    typealias Row = MatchAsset
-    var firmIds: [Int64]
-
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(firmIds)
-        return bindings
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let r = row.makeRandomAccess()
+        let hasFirm = try r[4].decode(Int64?.self) != nil
+        let hasAsset = try r[4 + Self.firmColumns].decode(Int64?.self) != nil
+        return Row(clock: try r[0].decode(Int64.self), firmIds: try r[1].decode([Int64].self),
+                   productIds: try r[2].decode([Int64].self), licencesChanged: try r[3].decode(Bool.self),
+                   firm: hasFirm ? try MatchingRepository.decodeFirm(r, at: 4) : nil,
+                   asset: hasAsset ? try MatchingRepository.decodeAsset(r, at: 4 + Self.firmColumns) : nil)
     }
-
-    func decodeRow(_ row: PostgresRow) throws -> MatchAsset { try MatchingRepository.decodeAsset(row.makeRandomAccess()) }
 }

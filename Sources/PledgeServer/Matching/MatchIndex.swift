@@ -56,7 +56,7 @@ public actor MatchIndex {
         guard !changes.isEmpty else { return }
         if !changes.productIds.isEmpty { try await reloadProducts(changes.productIds) }
         if changes.licencesChanged { licences = try await repository.licences() }
-        if !changes.firmIds.isEmpty { try await reloadFirms(changes.firmIds) }
+        if !changes.firmIds.isEmpty { replaceFirms(changes) }
         clock = changes.clock
     }
 
@@ -114,9 +114,9 @@ public actor MatchIndex {
         }
     }
 
-    private func reloadFirms(_ ids: Set<Int64>) async throws {
-        let (fresh, freshAssets) = try await repository.firmsWithAssets(ids)
-        let assetsByFirm = Dictionary(grouping: freshAssets, by: \.firmId)
+    private func replaceFirms(_ changes: EngineChanges) {
+        let ids = changes.firmIds
+        let assetsByFirm = Dictionary(grouping: changes.assets, by: \.firmId)
         for id in ids {
             firms[id] = nil
             for asset in assets[id] ?? [] { assetOwner[asset.id] = nil }
@@ -124,7 +124,7 @@ public actor MatchIndex {
             assets[id] = assetsByFirm[id]
             heldTypes[id] = assetsByFirm[id].map(Self.typeMask)
         }
-        for firm in fresh { firms[firm.id] = firm }
+        for firm in changes.firms { firms[firm.id] = firm }
         applyRankings(for: ids)
     }
 
