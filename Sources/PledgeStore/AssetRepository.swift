@@ -14,12 +14,12 @@ public struct AssetFilter: Sendable {
 /// IP assets with their co-owners. An asset's owner firm is fixed once stored: it is the
 /// distribution key, and a change of owner is a transfer, not an edit.
 public struct AssetRepository: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "ip_assets", entity: "asset") }
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = Database(client)
         self.logger = logger
     }
 

@@ -15,12 +15,12 @@ public struct FirmFilter: Sendable {
 }
 
 public struct FirmRepository: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "firms", entity: "firm") }
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = Database(client)
         self.logger = logger
     }
 

@@ -10,11 +10,11 @@ public struct Industry: Sendable, Equatable {
 
 /// The industry list is reference data, changed by migrations only.
 public struct IndustryRepository: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = Database(client)
         self.logger = logger
     }
 

@@ -13,11 +13,11 @@ public struct StoredLicence: Sendable {
 
 /// Licences of GI collective marks; they belong to the licensee firm.
 public struct LicenceRepository: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = Database(client)
         self.logger = logger
     }
 

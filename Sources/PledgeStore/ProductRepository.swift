@@ -4,12 +4,12 @@ import PostgresNIO
 
 /// Loan products and their per-IP-type terms, written together in one transaction.
 public struct ProductRepository: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "loan_products", entity: "product") }
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = Database(client)
         self.logger = logger
     }
 

@@ -3,12 +3,12 @@ import PledgeCore
 import PostgresNIO
 
 public struct TargetRepository: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "programme_targets", entity: "target") }
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = Database(client)
         self.logger = logger
     }
 

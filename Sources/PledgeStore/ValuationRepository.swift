@@ -15,12 +15,12 @@ public struct StoredValuation: Sendable {
 }
 
 public struct ValuationRepository: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "valuations", entity: "valuation") }
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = Database(client)
         self.logger = logger
     }
 

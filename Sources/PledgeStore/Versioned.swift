@@ -4,7 +4,7 @@ import PostgresNIO
 /// Shared handling of optimistic concurrency: an update or archive names the version it read,
 /// and when no row matched, this tells the client why (gone, archived, or changed meanwhile).
 struct Versioned {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let table: String
     let entity: String

@@ -69,7 +69,7 @@ struct BadInputTests {
 
     @Test func wrongContentTypeIs415() async throws {
         try await withApp { client, db in
-            let r = try await client.execute(uri: "/banks", method: .post, headers: [.contentType: "text/plain"],
+            let r = try await client.execute(uri: "/banks", method: .post, headers: [.contentType: "text/plain", WriteTransaction.keyHeader: "k-415"],
                                              body: ByteBuffer(string: "code=ICBC"))
             #expect(r.status == .unsupportedMediaType)
             #expect(try await count("banks", db) == 0)

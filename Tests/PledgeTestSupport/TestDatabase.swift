@@ -22,8 +22,23 @@ public enum TestDatabase {
         let template = try await Template.shared.name()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         try await createFromTemplate(String(name), template: template)
-        defer { try? cluster.dropDatabase(name: String(name)) }
-        return try await withClient(database: String(name), body)
+        do {
+            let result = try await withClient(database: String(name), body)
+            try? await offPool { try cluster.dropDatabase(name: String(name)) }
+            return result
+        } catch {
+            try? await offPool { try cluster.dropDatabase(name: String(name)) }
+            throw error
+        }
+    }
+
+    /// Runs a blocking call (a createdb or dropdb process) on a thread of its own. On the concurrency
+    /// pool (two threads on two cores) it would stop the tasks that read other tests' rows, and a
+    /// DROP DATABASE waits for every backend, including one blocked writing rows nobody reads.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     public static func withClient<T: Sendable>(database: String, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
@@ -36,7 +51,7 @@ public enum TestDatabase {
     static func createFromTemplate(_ name: String, template: String) async throws {
         for attempt in 1...50 {
             do {
-                return try cluster.createDatabaseIfMissing(name: name, template: template)
+                return try await offPool { try cluster.createDatabaseIfMissing(name: name, template: template) }
             } catch where attempt < 50 {
                 try await Task.sleep(for: .milliseconds(100))
             }

@@ -1,0 +1,146 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import OpenAPIRuntime
+import PledgeCore
+import PledgeStore
+import PostgresNIO
+
+/// The caller of the current request, set by authentication before any handler runs.
+public enum RequestPrincipal {
+    @TaskLocal public static var current: Principal?
+}
+
+/// Runs every write request in one database transaction (Database.inRequestTransaction): its
+/// effects, the audit rows, and the idempotency record of a POST commit together, and the response
+/// leaves only after the commit. So after a crash a request either happened with its key stored,
+/// or did not happen at all, and its retry with the same key is safe.
+///
+/// A POST needs an Idempotency-Key: a replay gets the first response again, the same key with
+/// another body gets 422, and a replay while the first still runs gets 409. Only successful
+/// responses are kept: a refused request changed nothing, so running it again is harmless.
+/// Serialization failures and deadlocks are retried a few times before they reach the client.
+struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
+    let database: Database
+    let maxBytes: Int
+    let attempts = 5
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard [.post, .put, .patch, .delete].contains(request.method) else { return try await next(request, context) }
+        var request = request
+        let body = try await request.collectBody(upTo: maxBytes)
+        let key = try idempotencyKey(request)
+        let principal = RequestPrincipal.current
+        let scope = principal?.actor ?? "anonymous"
+        let hash = IdempotencyRepository.hash(method: request.method.rawValue, path: request.uri.description,
+                                              body: Array(buffer: body))
+        let session = Database.Session(actor: scope, requestId: context.id, settings: principal.map(WriteTransaction.settings) ?? [:])
+        let keys = IdempotencyRepository(logger: context.logger)
+        for attempt in 1...attempts {
+            do {
+                return try await database.inRequestTransaction(session, logger: context.logger) { conn in
+                    if let key {
+                        switch try await keys.claim(conn, scope: scope, key: key, requestHash: hash) {
+                        case .inFlight: throw WriteTransaction.inFlight
+                        case .mismatch: throw WriteTransaction.mismatch
+                        case .replay(let stored): return (WriteTransaction.response(stored, replayed: true), false)
+                        case .first: break
+                        }
+                    }
+                    let response = try await next(request, context)
+                    let stored = try await WriteTransaction.store(response)
+                    let succeeded = response.status.kind == .successful
+                    if succeeded, let key { try await keys.save(conn, scope: scope, key: key, requestHash: hash, response: stored) }
+                    return (WriteTransaction.response(stored, replayed: false), succeeded)
+                }
+            } catch where attempt < attempts && WriteTransaction.isRetryable(error) {
+                context.logger.notice("Retrying a write after a serialization failure", metadata: ["attempt": "\(attempt)"])
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...(20 * attempt))))
+            }
+        }
+        throw APIProblem(.serviceUnavailable, code: "busy", zh: "数据库繁忙，请稍后重试", en: "The database is busy; try again")
+    }
+
+    private func idempotencyKey(_ request: Request) throws -> String? {
+        guard request.method == .post else { return nil }
+        guard let key = request.headers[WriteTransaction.keyHeader], !key.isEmpty else {
+            throw APIProblem(.badRequest, code: "idempotency_key_required",
+                             zh: "POST 请求必须带 Idempotency-Key 头（每个新请求一个新值，重试时沿用）",
+                             en: "A POST needs an Idempotency-Key header (new for each request, the same on retry)",
+                             field: "Idempotency-Key")
+        }
+        guard key.count <= 255, key.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x21 && $0.value < 0x7F }) else {
+            throw APIProblem(.badRequest, code: "idempotency_key_invalid", zh: "Idempotency-Key 须为不超过 255 个可见 ASCII 字符",
+                             en: "Idempotency-Key must be at most 255 visible ASCII characters", field: "Idempotency-Key")
+        }
+        return key
+    }
+}
+
+/// The parts of a write transaction that do not depend on the router.
+enum WriteTransaction {
+    /// Settings the database's row-level security reads for this transaction.
+    static func settings(_ principal: Principal) -> [String: String] {
+        ["pledgematch.role": principal.role.rawValue, "pledgematch.bank_id": principal.bankId.map(String.init) ?? ""]
+    }
+
+    static var keyHeader: HTTPField.Name { HTTPField.Name("Idempotency-Key")! }
+
+    static let inFlight = APIProblem(.conflict, code: "idempotency_in_flight",
+                                     zh: "使用同一 Idempotency-Key 的请求仍在处理中，请稍后重试",
+                                     en: "A request with this Idempotency-Key is still running; retry shortly",
+                                     field: "Idempotency-Key")
+    static let mismatch = APIProblem(.unprocessableContent, code: "idempotency_key_reused",
+                                     zh: "该 Idempotency-Key 已用于另一个不同的请求",
+                                     en: "This Idempotency-Key was used for a different request", field: "Idempotency-Key")
+
+    /// Headers worth replaying; the rest (dates, lengths) are the server's to set each time.
+    static let keptHeaders: [HTTPField.Name] = [.contentType, .location, .eTag, .contentDisposition]
+
+    static func store(_ response: Response) async throws -> StoredResponse {
+        let collector = BodyCollector()
+        try await response.body.write(collector.writer)
+        var headers: [String: String] = [:]
+        for name in keptHeaders { if let value = response.headers[name] { headers[name.canonicalName] = value } }
+        return StoredResponse(status: response.status.code, headers: headers, body: collector.bytes)
+    }
+
+    static func response(_ stored: StoredResponse, replayed: Bool) -> Response {
+        var headers = HTTPFields()
+        for (name, value) in stored.headers { if let field = HTTPField.Name(name) { headers[field] = value } }
+        if replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+        return Response(status: .init(code: stored.status), headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+    }
+
+    static func isRetryable(_ error: any Error) -> Bool {
+        var current: any Error = error
+        for _ in 0..<4 {
+            if let psql = current as? PSQLError, let code = psql.serverInfo?[.sqlState] {
+                return code == PostgresError.Code.serializationFailure.raw || code == PostgresError.Code.deadlockDetected.raw
+            }
+            if let tx = current as? PostgresTransactionError, let inner = tx.closureError ?? tx.commitError {
+                current = inner
+            } else if let server = current as? ServerError {
+                current = server.underlyingError
+            } else {
+                return false
+            }
+        }
+        return false
+    }
+}
+
+/// Gathers a response body that is written as a stream.
+final class BodyCollector: @unchecked Sendable {
+    private(set) var bytes: [UInt8] = []
+
+    struct Writer: ResponseBodyWriter {
+        let collector: BodyCollector
+        mutating func write(_ buffer: ByteBuffer) async throws { collector.bytes += Array(buffer: buffer) }
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    }
+
+    var writer: Writer { Writer(collector: self) }
+}
