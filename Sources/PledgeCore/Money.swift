@@ -10,6 +10,8 @@ public enum Money {
     /// Upper bound accepted for any single amount: ¥1,000亿 (10^11 yuan). Far above any real loan,
     /// low enough that sums over millions of rows cannot overflow `Int64`.
     public static let maxAmount: Fen = 10_000_000_000_000
+    /// Upper bound for one loan's amounts (¥10亿), as the ledger's constraints hold it.
+    public static let maxLoanAmount: Fen = 100_000_000_000
 
     /// `value × bp / 10000`, rounded down to the fen, without intermediate overflow.
     public static func apply(basisPoints bp: BasisPoints, to value: Fen) -> Fen {

@@ -17,6 +17,10 @@ struct PledgeService: APIProtocol {
     let targets: TargetRepository
     let industries: IndustryRepository
     let licences: LicenceRepository
+    let lifecycle: LifecycleRepository
+    let audit: AuditRepository
+    let matching: MatchingRepository
+    let database: Database
     let matchIndex: MatchIndex
     let client: PostgresClient
     let metrics: PrometheusCollectorRegistry
@@ -38,8 +42,11 @@ struct PledgeService: APIProtocol {
         targets = TargetRepository(client: client, logger: logger)
         industries = IndustryRepository(client: client, logger: logger)
         licences = LicenceRepository(client: client, logger: logger)
-        self.matchIndex = matchIndex
-            ?? MatchIndex(repository: MatchingRepository(client: client, logger: logger), logger: logger, today: today)
+        lifecycle = LifecycleRepository(client: client, logger: logger)
+        audit = AuditRepository(client: client, logger: logger)
+        matching = MatchingRepository(client: client, logger: logger)
+        database = Database(client)
+        self.matchIndex = matchIndex ?? MatchIndex(repository: matching, logger: logger, today: today)
     }
 }
 

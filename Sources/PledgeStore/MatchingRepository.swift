@@ -75,6 +75,21 @@ public struct MatchingRepository: Sendable {
         return result
     }
 
+    /// One firm and its assets as the engine sees them, read through `db` so a request's transaction
+    /// (and the row locks it holds) applies: the gates checked again on approval and disbursement.
+    public func firm(_ id: Int64, using db: Database) async throws -> (firm: MatchFirm, assets: [MatchAsset])? {
+        let firms = try await db.query(PostgresQuery(unsafeSQL: Self.firmSelect + " WHERE f.archived_at IS NULL AND f.id = $1",
+                                                     binds: LifecycleRepository.binds(id)), logger: logger)
+        guard let firm = try await decodeAll(firms, { try Self.decodeFirm($0) }).first else { return nil }
+        let assets = try await db.query(PostgresQuery(unsafeSQL: Self.assetSelect + " WHERE a.archived_at IS NULL AND a.firm_id = $1",
+                                                      binds: LifecycleRepository.binds(id)), logger: logger)
+        return (firm, try await decodeAll(assets, { try Self.decodeAsset($0) }))
+    }
+
+    public func product(_ id: Int64, using db: Database) async throws -> MatchProduct? {
+        try await db.withConnection { try await products($0, ids: [id]).first }
+    }
+
     public func products(_ ids: Set<Int64>) async throws -> [MatchProduct] {
         try await client.withConnection { try await products($0, ids: Array(ids)) }
     }

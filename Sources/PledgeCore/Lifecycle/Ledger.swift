@@ -1,0 +1,71 @@
+/// One posted entry of a loan's ledger. Never changed: a correction is another entry naming it.
+public struct LedgerEntry: Sendable, Equatable {
+    public enum Kind: String, CaseIterable, Sendable {
+        case disbursement  // 放款本金
+        case repayment     // 还本
+        case `default`     // 违约本金
+    }
+
+    public var id: Int64
+    public var kind: Kind
+    /// Positive for originals; a correction's signed change.
+    public var amountFen: Fen
+    public var effectiveOn: CivilDate
+    public var interestFen: Fen
+    public var correctsId: Int64?
+    public var reason: String?
+
+    public init(id: Int64, kind: Kind, amountFen: Fen, effectiveOn: CivilDate, interestFen: Fen = 0, correctsId: Int64? = nil,
+                reason: String? = nil) {
+        self.id = id; self.kind = kind; self.amountFen = amountFen; self.effectiveOn = effectiveOn
+        self.interestFen = interestFen; self.correctsId = correctsId; self.reason = reason
+    }
+}
+
+/// A loan's figures, derived from its entries and from nothing else.
+public struct LoanFigures: Sendable, Equatable {
+    public var principalFen: Fen = 0
+    public var repaidFen: Fen = 0
+    public var defaultedFen: Fen = 0
+    public var interestPaidFen: Fen = 0
+    public var outstandingFen: Fen { principalFen - repaidFen }
+
+    public enum Status: String, Sendable {
+        case active      // 正常
+        case repaid      // 已结清
+        case defaulted   // 已违约
+    }
+
+    public var status: Status {
+        if defaultedFen > 0 { return .defaulted }
+        return outstandingFen == 0 && principalFen > 0 ? .repaid : .active
+    }
+
+    public init(_ entries: [LedgerEntry]) {
+        for e in entries {
+            switch e.kind {
+            case .disbursement: principalFen += e.amountFen
+            case .repayment: repaidFen += e.amountFen; interestPaidFen += e.interestFen
+            case .default: defaultedFen += e.amountFen
+            }
+        }
+    }
+
+    /// What makes these totals impossible, if anything (the same rules as loan_entries_check).
+    public var problem: FieldError? {
+        if principalFen <= 0 {
+            return .init("principal_not_positive", field: "amountFen", zh: "更正后本金必须大于 0",
+                         en: "The principal must stay positive")
+        }
+        if repaidFen < 0 || repaidFen > principalFen {
+            return .init("overpaid", field: "amountFen",
+                         zh: "还款合计 \(Money.yuanText(repaidFen)) 超出本金 \(Money.yuanText(principalFen))或为负",
+                         en: "Repayments of \(Money.yuanText(repaidFen)) would exceed the principal of \(Money.yuanText(principalFen)) or be negative")
+        }
+        if defaultedFen < 0 || defaultedFen > principalFen {
+            return .init("default_out_of_range", field: "amountFen", zh: "违约金额超出本金或为负",
+                         en: "The defaulted amount would exceed the principal or be negative")
+        }
+        return nil
+    }
+}
