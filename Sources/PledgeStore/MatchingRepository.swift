@@ -210,12 +210,16 @@ public struct MatchingRepository: Sendable {
 }
 
 /// One row per changed firm's asset (or one per firm without assets, or one with neither when only
-/// products changed), each carrying the change log's summary. Prepared, so its plan is made once
-/// per connection: planning the lateral joins took longer than running them.
+/// products changed), each carrying the change log's summary. Prepared, so its plan can be made once
+/// per connection: planning the lateral joins (1.3 ms) took longer than running them (0.2 ms).
+/// PostgreSQL keeps a generic plan only when its estimate is no worse than the custom plans';
+/// `n > $1` alone is guessed to match a third of the log, so the generic plan never won. A closed
+/// range on n is guessed at 0.5%, and after five executions the plan is made no more.
 struct ChangesStatement: PostgresPreparedStatement {
     static let firmColumns = 15
     static let sql = """
-        WITH c AS MATERIALIZED (SELECT n, firm_id, product_id, source FROM engine_changes WHERE n > $1),
+        WITH c AS MATERIALIZED (SELECT n, firm_id, product_id, source FROM engine_changes
+                                WHERE n > $1 AND n < $1 + 1000000000000),
         h AS (SELECT coalesce(max(n), $1) AS clock,
                      coalesce(array_agg(DISTINCT firm_id) FILTER (WHERE firm_id IS NOT NULL), '{}') AS firm_ids,
                      coalesce(array_agg(DISTINCT product_id) FILTER (WHERE product_id IS NOT NULL), '{}') AS product_ids,
