@@ -7,7 +7,8 @@ import PledgeStore
 /// The audit trail of an entity, and the alerts that need someone's attention.
 extension PledgeService {
     func getHistory(_ input: Operations.GetHistory.Input) async throws -> Operations.GetHistory.Output {
-        let page = try await audit.history(entity: input.path.entity.rawValue, id: input.path.entityId,
+        guard let id = try QueryCheck.id(input.path.entityId, "entityId") else { throw StoreError.notFound(entity: "record", id: 0) }
+        let page = try await audit.history(entity: input.path.entity.rawValue, id: id,
                                            page: Paging.request(cursor: input.query.cursor, limit: input.query.limit, includeArchived: nil))
         let decoder = JSONDecoder()
         let items = page.items.map { h in

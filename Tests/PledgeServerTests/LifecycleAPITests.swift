@@ -267,6 +267,19 @@ struct LifecycleAPITests {
             #expect(other.status == .unprocessableContent)
             #expect(other.json["code"] as? String == "idempotency_key_reused")
 
+            // A replay while the first is still running: hold the key's lock as a running request would.
+            let scope = Caller.bank(d.bankId).actor
+            try await db.withConnection { conn in
+                _ = try await conn.query("SELECT pg_advisory_lock(hashtextextended(\(scope + "\u{1F}" + "busy-1"), 7))",
+                                         logger: TestDatabase.logger)
+                let busy = try await client.send(.post, "/loans/\(loanId)/entries", json: """
+                    {"kind":"repayment","amountFen":100,"effectiveOn":"\(BusinessCalendar.today())"}
+                    """, headers: [WriteTransaction.keyHeader: "busy-1"], as: Caller.bank(d.bankId))
+                #expect(busy.status == .conflict)
+                #expect(busy.json["code"] as? String == "idempotency_in_flight")
+                _ = try await conn.query("SELECT pg_advisory_unlock_all()", logger: TestDatabase.logger)
+            }
+
             func kinds(_ day: CivilDate) async throws -> [String] {
                 let r = try await client.send(.get, "/alerts?asOf=\(day)", as: Caller.operations)
                 return (r.json["items"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
@@ -276,6 +289,35 @@ struct LifecycleAPITests {
             #expect(try await kinds(today.adding(months: 9)) == ["valuation_expiring"], "valid until today + 10 months")
             #expect(try await kinds(today.adding(months: 12).adding(days: -20)) == ["loan_maturing"])
             #expect(try await count("loan_entries", db) == 1, "the refused replay wrote nothing")
+        }
+    }
+
+    @Test func everyWriteLeavesAnAuditRowWithItsActor() async throws {
+        try await withApp { client, db in
+            let w = try await MatchingAPITests().makeWorld(client)
+            for (entity, id) in [("firm", w.firmId), ("asset", w.assetId), ("valuation", w.valuationId), ("product", w.productId)] {
+                let r = try await client.send(.get, "/history/\(entity)/\(id)", as: Caller.operations)
+                let rows = try #require(r.json["items"] as? [[String: Any]])
+                #expect(rows.first?["action"] as? String == "insert", "\(entity)")
+                #expect(rows.first?["before"] == nil && rows.first?["after"] != nil, "\(entity)")
+                #expect(rows.first?["actor"] as? String == "anonymous", "no caller identity in this test")
+            }
+            let firm = try await client.send(.get, "/firms/\(w.firmId)")
+            var body = try #require(firm.json as [String: Any]?)
+            for key in ["id", "version", "createdAt", "updatedAt", "archivedAt"] { body[key] = nil }
+            body["name"] = "重庆涪陵测试材料股份有限公司"
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+            let renamed = try await client.send(.put, "/firms/\(w.firmId)", json: json, headers: ifMatch(firm), as: Caller.operations)
+            #expect(renamed.status == .ok, "\(renamed.text)")
+            let history = try await client.send(.get, "/history/firm/\(w.firmId)", as: Caller.operations)
+            let update = try #require((history.json["items"] as? [[String: Any]])?.last)
+            #expect(update["action"] as? String == "update")
+            #expect(update["actor"] as? String == "ops.li")
+            #expect((update["before"] as? [String: Any])?["name"] as? String == "重庆涪陵测试材料有限公司")
+            #expect((update["after"] as? [String: Any])?["name"] as? String == "重庆涪陵测试材料股份有限公司")
+            let refused = try await client.send(.post, "/banks", json: #"{"code":"x","name":""}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try await count("audit_log WHERE entity = 'bank'", db) == 1, "the world's one bank; a refusal writes nothing")
         }
     }
 }
