@@ -36,8 +36,9 @@ public struct DemoLoader: Sendable {
             _ = try await valuations.create(input.validated(today: today))
         }
         let licences = try await licenseZhacaiProducers(data, firmIds: firmIds, assetIds: assetIds, today: today)
+        let loans = try await DemoLoans(client: client, logger: logger).load(today: today)
         return "Loaded demo data: \(data.banks.count) banks, \(data.products.count) products, \(data.firms.count) firms, "
-            + "\(data.assets.count) IP assets, \(data.valuations.count) valuations, \(licences) GI licences. 演示数据已加载。"
+            + "\(data.assets.count) IP assets, \(data.valuations.count) valuations, \(licences) GI licences, \(loans) loans. 演示数据已加载。"
     }
 
     private func insertBanks(_ banks: [BankInput]) async throws -> [Int64] {

@@ -35,7 +35,8 @@ struct SQLReferenceTests {
             // Pledge some assets, archive some valuations and assets, withdraw some co-owners' consent.
             for sql in [
                 """
-                WITH chosen AS (SELECT firm_id, id FROM ip_assets WHERE id % 9 = 0),
+                WITH chosen AS (SELECT firm_id, id FROM ip_assets a WHERE id % 9 = 0 AND NOT EXISTS (
+                         SELECT 1 FROM pledge_assets pa WHERE pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active)),
                      p AS (INSERT INTO pledges (firm_id, secured_amount_fen) SELECT DISTINCT firm_id, 1000000 FROM chosen
                            RETURNING firm_id, id)
                 INSERT INTO pledge_assets (firm_id, pledge_id, asset_id)
