@@ -108,9 +108,17 @@ public struct MatchingRepository: Sendable {
     static let firmSelect = """
         SELECT f.id, f.industry_code, i.priority, f.town, f.size, f.founded_on, f.annual_revenue_fen, f.rd_expense_fen,
                f.total_assets_fen, f.total_liabilities_fen, f.high_tech, f.specialized, f.ip_demonstration, f.bad_credit,
-               f.name
+               f.name, \(defaultedLoans("f"))
         FROM firms f JOIN industries i ON i.code = f.industry_code
         """
+
+    /// The firm's loans in default (违约): a default entry whose sum, after corrections, is still positive.
+    static func defaultedLoans(_ firm: String) -> String {
+        """
+        (SELECT count(*) FROM (SELECT 1 FROM loan_entries e WHERE e.firm_id = \(firm).id AND e.kind = 'default'
+                                GROUP BY e.loan_id HAVING sum(e.amount_fen) > 0) d)::int
+        """
+    }
 
     static let assetSelect = """
         SELECT a.id, a.firm_id, a.type, a.legal_status, a.filing_date, a.grant_date, a.registration_date,
@@ -149,7 +157,7 @@ public struct MatchingRepository: Sendable {
             totalAssetsFen: try r[o + 8].decode(Int64?.self), totalLiabilitiesFen: try r[o + 9].decode(Int64?.self),
             highTech: try r[o + 10].decode(Bool.self), specialized: try r[o + 11].decode(Bool.self),
             ipDemonstration: try r[o + 12].decode(Bool.self), badCredit: try r[o + 13].decode(Bool.self),
-            name: try r[o + 14].decode(String.self))
+            defaultedLoans: try r[o + 15].decode(Int.self), name: try r[o + 14].decode(String.self))
     }
 
     static func decodeAsset(_ r: PostgresRandomAccessRow, at o: Int = 0) throws -> MatchAsset {
@@ -216,7 +224,7 @@ public struct MatchingRepository: Sendable {
 /// `n > $1` alone is guessed to match a third of the log, so the generic plan never won. A closed
 /// range on n is guessed at 0.5%, and after five executions the plan is made no more.
 struct ChangesStatement: PostgresPreparedStatement {
-    static let firmColumns = 15
+    static let firmColumns = 16
     static let sql = """
         WITH c AS MATERIALIZED (SELECT n, firm_id, product_id, source FROM engine_changes
                                 WHERE n > $1 AND n < $1 + 1000000000000),
@@ -229,7 +237,7 @@ struct ChangesStatement: PostgresPreparedStatement {
         a AS (\(MatchingRepository.assetSelect) WHERE a.archived_at IS NULL AND a.firm_id IN (SELECT firm_id FROM c))
         SELECT h.clock, h.firm_ids, h.product_ids, h.licences, f.*, a.*
         FROM h LEFT JOIN f ON true LEFT JOIN a ON a.firm_id = f.id
-        ORDER BY 5, 20
+        ORDER BY 5, \(5 + firmColumns)
         """
 
     struct Row {

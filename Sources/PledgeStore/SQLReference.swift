@@ -135,7 +135,7 @@ public struct SQLReference: Sendable {
             JOIN industries i ON i.code = f.industry_code
             CROSS JOIN p
             WHERE f.archived_at IS NULL
-              AND NOT f.bad_credit
+              AND NOT f.bad_credit AND \(MatchingRepository.defaultedLoans("f")) = 0
               AND (f.founded_on + make_interval(years => p.min_years_operating))::date <= $2::date
               AND (cardinality(p.eligible_industries) = 0 OR f.industry_code = ANY (p.eligible_industries))
               AND least(pf.uncapped, p.max_amount_fen) >= p.min_amount_fen

@@ -220,6 +220,11 @@ struct LifecycleAPITests {
             #expect(app.json["state"] as? String == "defaulted")
             #expect(app.json["loanIds"] as? [NSNumber] == [NSNumber(value: loanId), NSNumber(value: newId)])
             #expect(try await count("pledge_assets WHERE active", db) == 1, "a defaulted loan keeps its collateral")
+            // The engine sees the default at once: the firm's credit gate fails.
+            let match = try await client.send(.get, "/firms/\(d.world.firmId)/matches/\(d.world.productId)")
+            let credit = (match.json["firmGates"] as? [[String: Any]])?.first { $0["code"] as? String == "firm_credit_record" }
+            #expect(credit?["passed"] as? Bool == false, "\(match.text)")
+            #expect((credit?["messageZh"] as? String)?.contains("1 笔违约贷款") == true)
         }
     }
 
