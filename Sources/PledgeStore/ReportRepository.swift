@@ -17,11 +17,9 @@ public struct ReportRepository: Sendable {
     // MARK: Reports
 
     public func progress(asOf: CivilDate) async throws -> ProgressReport {
-        async let targets = activeTargets()
-        async let days = dayTotals(asOf: asOf)
+        async let sums = targetSums(asOf: asOf)
         async let changes = laterChanges(asOf: asOf)
-        let (t, d) = try await (targets, days)
-        return ProgressReport(asOf: asOf, targets: t.map { ProgressCalculator.progress($0, asOf: asOf, days: d) },
+        return ProgressReport(asOf: asOf, targets: try await sums.map { ProgressCalculator.progress($0.0, asOf: asOf, sums: $0.1) },
                               laterChanges: try await changes)
     }
 
@@ -63,16 +61,51 @@ public struct ReportRepository: Sendable {
         return result
     }
 
+    /// Totals by effective day, up to the as-of day, as known at its end: the known-month rows before
+    /// the as-of month and the known-day rows within it.
+    static func knownTotals(asOf: CivilDate) -> String {
+        let month = asOf.adding(days: 1 - asOf.day)
+        return """
+            SELECT effective_on, principal_fen, new_firms FROM report_daily_months
+             WHERE known_month < '\(month)' AND effective_on <= '\(asOf)'
+            UNION ALL
+            SELECT effective_on, principal_fen, new_firms FROM report_daily
+             WHERE known_on >= '\(month)' AND known_on <= '\(asOf)' AND effective_on <= '\(asOf)'
+            """
+    }
+
     /// Principal and new firms per effective day up to the as-of day, as known at its end.
     public func dayTotals(asOf: CivilDate) async throws -> [DayTotals] {
-        let rows = try await client.query("""
-            SELECT effective_on, sum(principal_fen)::bigint, sum(new_firms)::bigint FROM report_daily
-            WHERE known_on <= \(asOf) AND effective_on <= \(asOf)
+        let rows = try await client.query(PostgresQuery(unsafeSQL: """
+            SELECT effective_on, sum(principal_fen)::bigint, sum(new_firms)::bigint FROM (\(Self.knownTotals(asOf: asOf))) d
             GROUP BY effective_on ORDER BY effective_on
-            """, logger: logger)
+            """), logger: logger)
         var result: [DayTotals] = []
         for try await (day, principal, firms) in rows.decode((CivilDate, Int64, Int64).self) {
             result.append(DayTotals(day: day, principalFen: principal, newFirms: firms))
+        }
+        return result
+    }
+
+    /// Each active target with its sums from the baseline and over the pace window, in one read.
+    public func targetSums(asOf: CivilDate) async throws -> [(TargetTerms, TargetSums)] {
+        let paceStart = asOf.adding(months: -12).adding(days: 1)
+        let rows = try await client.query(PostgresQuery(unsafeSQL: """
+            WITH d AS (\(Self.knownTotals(asOf: asOf)))
+            SELECT t.id, t.name, t.baseline_date, t.deadline, t.amount_fen, t.firm_count::bigint,
+                   coalesce(sum(d.principal_fen) FILTER (WHERE d.effective_on >= t.baseline_date), 0)::bigint,
+                   coalesce(sum(d.new_firms) FILTER (WHERE d.effective_on >= t.baseline_date), 0)::bigint,
+                   coalesce(sum(d.principal_fen) FILTER (WHERE d.effective_on >= greatest(t.baseline_date, '\(paceStart)')), 0)::bigint,
+                   coalesce(sum(d.new_firms) FILTER (WHERE d.effective_on >= greatest(t.baseline_date, '\(paceStart)')), 0)::bigint
+              FROM programme_targets t LEFT JOIN d ON true
+             WHERE t.archived_at IS NULL
+             GROUP BY t.id ORDER BY t.deadline, t.id
+            """), logger: logger)
+        var result: [(TargetTerms, TargetSums)] = []
+        for try await (id, name, baseline, deadline, amount, firms, achieved, achievedFirms, pace, paceFirms)
+            in rows.decode((Int64, String, CivilDate, CivilDate, Int64, Int64, Int64, Int64, Int64, Int64).self) {
+            result.append((TargetTerms(id: id, name: name, baselineDate: baseline, deadline: deadline, amountFen: amount, firmCount: firms),
+                           TargetSums(achievedFen: achieved, achievedFirms: achievedFirms, paceFen: pace, paceFirms: paceFirms)))
         }
         return result
     }
@@ -111,8 +144,13 @@ public struct ReportRepository: Sendable {
 
     /// Entries recorded after the as-of day that change its figures, and the corrections among all later entries.
     public func laterChanges(asOf: CivilDate) async throws -> LaterChanges {
+        let month = asOf.adding(days: 1 - asOf.day)
+        let monthEnd = YearMonth(asOf).lastDay
         let rows = try await client.query("""
-            SELECT (SELECT coalesce(sum(entries), 0)::bigint FROM report_daily WHERE known_on > \(asOf) AND effective_on <= \(asOf)),
+            SELECT (SELECT coalesce(sum(entries), 0)::bigint FROM report_daily_months
+                     WHERE known_month > \(month) AND effective_on <= \(asOf))
+                 + (SELECT coalesce(sum(entries), 0)::bigint FROM report_daily
+                     WHERE known_on > \(asOf) AND known_on <= \(monthEnd) AND effective_on <= \(asOf)),
                    (SELECT count(*) FROM loan_entries
                      WHERE corrects_id IS NOT NULL AND recorded_at >= ((\(asOf)::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'))
             """, logger: logger)

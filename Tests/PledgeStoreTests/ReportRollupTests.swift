@@ -31,6 +31,11 @@ struct ReportRollupTests {
             let fastDays = try await rollup.dayTotals(asOf: asOf).filter { $0.principalFen != 0 || $0.newFirms != 0 }
             let plainDays = try await reference.dayTotals(asOf: asOf).filter { $0.principalFen != 0 || $0.newFirms != 0 }
             #expect(fastDays == plainDays, "day totals differ as of \(asOf)")
+            // Progress read in one query per report equals progress summed from the plain day totals.
+            for (target, sums) in try await rollup.targetSums(asOf: asOf) {
+                #expect(sums == ProgressCalculator.sums(target, asOf: asOf, days: try await reference.dayTotals(asOf: asOf)),
+                        "target \(target.id) as of \(asOf)")
+            }
         }
     }
 

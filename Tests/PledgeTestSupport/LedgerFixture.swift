@@ -50,11 +50,11 @@ public struct LedgerFixture: Sendable {
         public let application: Int64
     }
 
-    /// A disbursed loan: the application, the loan row and its disbursement entry. `disbursedAt` and
+    /// A disbursed loan: the application, the loan row, its pledges and its disbursement entry. `disbursedAt` and
     /// `recordedAt` are instants (`2026-02-28T16:30:00Z`); the entry's effective day is the Beijing day.
     @discardableResult
     public func loan(firm: Int64, bank: Int64, product: Int64, amountFen: Int64, disbursedAt: String, recordedAt: String? = nil,
-                     rateBp: Int = 400, renewalOf: Loan? = nil) async throws -> Loan {
+                     rateBp: Int = 400, renewalOf: Loan? = nil, pledges: [(type: String, valueFen: Int64)] = []) async throws -> Loan {
         let recorded = recordedAt ?? disbursedAt
         var application: Int64
         if let renewalOf {
@@ -74,6 +74,10 @@ public struct LedgerFixture: Sendable {
             RETURNING id
             """)[0]
         let loan = Loan(firm: firm, id: id, application: application)
+        // Pledges are registered before the money goes out, so the loan is classified with them.
+        for (i, p) in pledges.enumerated() {
+            try await pledge(loan, type: p.type, valueFen: p.valueFen, n: Int(id) * 10 + i)
+        }
         try await entry(loan, kind: "disbursement", amountFen: amountFen,
                         effectiveOn: "('\(disbursedAt)'::timestamptz AT TIME ZONE 'Asia/Shanghai')::date", recordedAt: recorded, raw: true)
         return loan

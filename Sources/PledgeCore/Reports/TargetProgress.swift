@@ -26,6 +26,22 @@ public struct DayTotals: Sendable, Equatable {
     }
 }
 
+/// A target's sums as of a day: since the baseline, and over the pace window (the last 12 months,
+/// not before the baseline).
+public struct TargetSums: Sendable, Equatable {
+    public let achievedFen: Fen
+    public let achievedFirms: Int64
+    public let paceFen: Fen
+    public let paceFirms: Int64
+
+    public init(achievedFen: Fen, achievedFirms: Int64, paceFen: Fen, paceFirms: Int64) {
+        self.achievedFen = achievedFen
+        self.achievedFirms = achievedFirms
+        self.paceFen = paceFen
+        self.paceFirms = paceFirms
+    }
+}
+
 public enum ProgressStatus: String, Sendable, CaseIterable {
     case achieved           // both figures reached
     case onTrack = "on_track"
@@ -74,9 +90,14 @@ public struct TargetProgress: Sendable, Equatable {
 /// Beneficiary firms since the baseline are firms whose first disbursed loan in the ledger falls on
 /// or after the baseline: a firm counts once, and only once, over the life of the programme.
 public enum ProgressCalculator {
-    public static func progress(_ t: TargetTerms, asOf: CivilDate, days: [DayTotals]) -> TargetProgress {
+    public static func paceFrom(_ t: TargetTerms, asOf: CivilDate) -> CivilDate {
+        max(t.baselineDate, asOf.adding(months: -12).adding(days: 1))
+    }
+
+    /// Sums the day totals over the target's windows.
+    public static func sums(_ t: TargetTerms, asOf: CivilDate, days: [DayTotals]) -> TargetSums {
         var achievedFen: Fen = 0, achievedFirms: Int64 = 0, paceFen: Fen = 0, paceFirms: Int64 = 0
-        let paceFrom = max(t.baselineDate, asOf.adding(months: -12).adding(days: 1))
+        let paceFrom = paceFrom(t, asOf: asOf)
         for d in days where d.day >= t.baselineDate && d.day <= asOf {
             achievedFen += d.principalFen
             achievedFirms += d.newFirms
@@ -85,6 +106,16 @@ public enum ProgressCalculator {
                 paceFirms += d.newFirms
             }
         }
+        return TargetSums(achievedFen: achievedFen, achievedFirms: achievedFirms, paceFen: paceFen, paceFirms: paceFirms)
+    }
+
+    public static func progress(_ t: TargetTerms, asOf: CivilDate, days: [DayTotals]) -> TargetProgress {
+        progress(t, asOf: asOf, sums: sums(t, asOf: asOf, days: days))
+    }
+
+    public static func progress(_ t: TargetTerms, asOf: CivilDate, sums: TargetSums) -> TargetProgress {
+        let (achievedFen, achievedFirms, paceFen, paceFirms) = (sums.achievedFen, sums.achievedFirms, sums.paceFen, sums.paceFirms)
+        let paceFrom = paceFrom(t, asOf: asOf)
         let remainingFen = max(0, t.amountFen - achievedFen)
         let remainingFirms = max(0, t.firmCount - achievedFirms)
         let monthsLeft = max(0, YearMonth(t.deadline).index - YearMonth(asOf).index)

@@ -62,6 +62,22 @@ CREATE TABLE report_daily (
     PRIMARY KEY (effective_on, known_on)
 );
 
+-- The same totals keyed by the known month: a report reads these for everything learned before
+-- its as-of month and report_daily (by known day) for the as-of month itself.
+CREATE TABLE report_daily_months (
+    effective_on  date NOT NULL,
+    known_month   date NOT NULL,
+    loans         bigint NOT NULL DEFAULT 0,
+    principal_fen bigint NOT NULL DEFAULT 0,
+    repaid_fen    bigint NOT NULL DEFAULT 0,
+    defaulted_fen bigint NOT NULL DEFAULT 0,
+    new_firms     bigint NOT NULL DEFAULT 0,
+    entries       bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (effective_on, known_month)
+);
+
+CREATE INDEX report_daily_known ON report_daily (known_on);
+
 -- Breakdowns by month. dim is one of all, bank, product, ip_type, industry, town, size; key is the
 -- value ('' for all). Keyed by the known month, so a report reads a few rows per month and key for
 -- everything learned before the as-of month, and report_day_flows for the as-of month itself.
@@ -138,6 +154,12 @@ BEGIN
     INSERT INTO report_daily AS r (effective_on, known_on, loans, principal_fen, repaid_fen, defaulted_fen, new_firms, entries)
     VALUES (eff, known, n_loans, principal, repaid, defaulted, firms, n_entries)
     ON CONFLICT (effective_on, known_on) DO UPDATE
+       SET loans = r.loans + EXCLUDED.loans, principal_fen = r.principal_fen + EXCLUDED.principal_fen,
+           repaid_fen = r.repaid_fen + EXCLUDED.repaid_fen, defaulted_fen = r.defaulted_fen + EXCLUDED.defaulted_fen,
+           new_firms = r.new_firms + EXCLUDED.new_firms, entries = r.entries + EXCLUDED.entries;
+    INSERT INTO report_daily_months AS r (effective_on, known_month, loans, principal_fen, repaid_fen, defaulted_fen, new_firms, entries)
+    VALUES (eff, report_month(known), n_loans, principal, repaid, defaulted, firms, n_entries)
+    ON CONFLICT (effective_on, known_month) DO UPDATE
        SET loans = r.loans + EXCLUDED.loans, principal_fen = r.principal_fen + EXCLUDED.principal_fen,
            repaid_fen = r.repaid_fen + EXCLUDED.repaid_fen, defaulted_fen = r.defaulted_fen + EXCLUDED.defaulted_fen,
            new_firms = r.new_firms + EXCLUDED.new_firms, entries = r.entries + EXCLUDED.entries;
@@ -246,7 +268,7 @@ BEGIN
       FROM (SELECT firm_id, loan_id, min(report_day(recorded_at)) AS known_on FROM loan_entries
              WHERE kind = 'disbursement' GROUP BY firm_id, loan_id) k
      WHERE r.firm_id = k.firm_id AND r.loan_id = k.loan_id AND r.known_on IS DISTINCT FROM k.known_on;
-    TRUNCATE report_daily, report_month_flows, report_day_flows, report_firm_firsts;
+    TRUNCATE report_daily, report_daily_months, report_month_flows, report_day_flows, report_firm_firsts;
     INSERT INTO report_firm_firsts (firm_id, known_on, loan_id) SELECT firm_id, known_on, loan_id FROM report_firm_chain;
 
     CREATE TEMP TABLE report_facts ON COMMIT DROP AS
@@ -269,7 +291,12 @@ BEGIN
 
     INSERT INTO report_daily (effective_on, known_on, loans, principal_fen, repaid_fen, defaulted_fen, new_firms, entries)
     SELECT eff, known, sum(loans), sum(principal), sum(repaid), sum(defaulted), sum(firms), sum(entries)
-      FROM report_facts GROUP BY eff, known;
+      FROM report_facts GROUP BY eff, known ORDER BY known;
+
+    INSERT INTO report_daily_months (effective_on, known_month, loans, principal_fen, repaid_fen, defaulted_fen, new_firms, entries)
+    SELECT effective_on, report_month(known_on), sum(loans), sum(principal_fen), sum(repaid_fen), sum(defaulted_fen),
+           sum(new_firms), sum(entries)
+      FROM report_daily GROUP BY 1, 2;
 
     -- Sum per loan classification first, then spread over the seven keys.
     CREATE TEMP TABLE report_cells ON COMMIT DROP AS
@@ -285,7 +312,9 @@ BEGIN
      CROSS JOIN LATERAL (VALUES ('all', ''), ('bank', c.bank_id::text), ('product', c.product_id::text),
                                 ('ip_type', c.ip_type), ('industry', c.industry_code), ('town', c.town),
                                 ('size', c.size)) k(dim, key)
-     GROUP BY 1, 2, 3, 4;
+     GROUP BY 1, 2, 3, 4
+     -- Stored in known-day order, as the trigger appends them, so a report reads its days from few pages.
+     ORDER BY 4;
 
     INSERT INTO report_month_flows (dim, key, month, known_month, loans, principal_fen, repaid_fen, defaulted_fen, new_firms)
     SELECT dim, key, month, report_month(known_on), sum(loans), sum(principal_fen), sum(repaid_fen), sum(defaulted_fen),
