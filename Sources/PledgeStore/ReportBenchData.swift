@@ -63,7 +63,7 @@ public struct ReportBenchData: Sendable {
                            FROM loan_products)
                 SELECT g AS id, f.firm_id, p.ids[k.k] AS product_id, p.banks[k.k] AS bank_id,
                        (10000000 + (random() * random() * 2990000000)::bigint) AS amount,
-                       t.at, t.at + CASE WHEN random() < 0.9 THEN interval '5 minutes' ELSE random() * interval '20 days' END AS recorded_at,
+                       t.at, least(now(), t.at + CASE WHEN random() < 0.9 THEN interval '5 minutes' ELSE random() * interval '20 days' END) AS recorded_at,
                        300 + (random() * 300)::int AS rate_bp,
                        (ARRAY['utility_model','utility_model','invention','invention','trademark','design','gi_collective_mark','none'])[1 + floor(random() * 8)::int] AS ip_type
                 FROM generate_series(1, \(n)) g
@@ -97,18 +97,18 @@ public struct ReportBenchData: Sendable {
                 SELECT \(n) + row_number() OVER (), firm_id, id, kind, amount_fen, on_day, corrects_id, reason, 'bench', recorded_at
                 FROM (
                     SELECT b.id, b.firm_id, 'repayment' AS kind, b.amount / (2 + (random() * 2)::int) AS amount_fen,
-                           d.on_day, NULL::bigint AS corrects_id, NULL AS reason, d.on_day + time '10:00' - interval '8 hours' AS recorded_at
+                           d.on_day, NULL::bigint AS corrects_id, NULL AS reason, least(now(), d.on_day + time '10:00' - interval '8 hours') AS recorded_at
                     FROM bench_loans b
                     CROSS JOIN LATERAL (SELECT (b.at AT TIME ZONE 'Asia/Shanghai')::date + 30 + (random() * 330)::int + b.id * 0 AS on_day) d
                     WHERE random() < 0.6 AND d.on_day < current_date
                     UNION ALL
-                    SELECT b.id, b.firm_id, 'default', b.amount / 4, d.on_day, NULL, NULL, d.on_day + time '15:00' - interval '8 hours'
+                    SELECT b.id, b.firm_id, 'default', b.amount / 4, d.on_day, NULL, NULL, least(now(), d.on_day + time '15:00' - interval '8 hours')
                     FROM bench_loans b
                     CROSS JOIN LATERAL (SELECT (b.at AT TIME ZONE 'Asia/Shanghai')::date + 90 + (random() * 270)::int + b.id * 0 AS on_day) d
                     WHERE b.id % 33 = 0 AND d.on_day < current_date
                     UNION ALL
                     SELECT b.id, b.firm_id, 'disbursement', -(b.amount / 20), (b.at AT TIME ZONE 'Asia/Shanghai')::date, b.id,
-                           '基准更正 bench correction', b.recorded_at + interval '10 days' + random() * interval '50 days'
+                           '基准更正 bench correction', least(now(), b.recorded_at + interval '10 days' + random() * interval '50 days')
                     FROM bench_loans b WHERE b.id % 97 = 0
                 ) x
                 """),

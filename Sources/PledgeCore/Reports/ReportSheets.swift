@@ -125,6 +125,13 @@ public enum TextTable {
     public static func render(_ sheet: ReportSheet) -> String {
         var out = "\(sheet.title.zh) \(sheet.title.en)\n"
         for (k, v) in sheet.parameters { out += "\(k): \(v)\n" }
+        // A sheet of a few wide rows (progress: one row per target) reads better one field per line.
+        if sheet.rows.count <= 5 && sheet.header.count > 10 {
+            for row in sheet.rows {
+                out += "\n" + table(header: ["项目 Item", "数值 Value"], rows: zip(sheet.header, row).map { [$0, $1] }, numeric: [])
+            }
+            return out
+        }
         out += "\n" + table(header: sheet.header, rows: sheet.rows, numeric: sheet.numeric)
         return out
     }
