@@ -1,0 +1,71 @@
+import Logging
+import PledgeCore
+import PostgresNIO
+
+/// The report figures computed the plain way, straight from loan_entries, with no rollup: the
+/// definition the rollups must match. Tests hold the two equal on random data; it is also the
+/// baseline the report benchmark compares against.
+public struct ReportReference: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The as-of day is written into the SQL as a literal: it is a checked CivilDate, never client text.
+    /// The facts of the ledger as it stood at the end of `asOf` (Beijing time): every entry recorded
+    /// by then; each loan with a disbursement recorded by then, once, on its disbursement day; each
+    /// firm once, on the day of its first such loan (earliest disbursed_on, then lowest id).
+    static func facts(_ asOf: CivilDate) -> String {
+        """
+        WITH cutoff AS (SELECT (('\(asOf.description)'::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS t),
+        seen AS (SELECT * FROM loan_entries WHERE recorded_at < (SELECT t FROM cutoff)),
+        known AS (SELECT r.* FROM report_loans r
+                   WHERE EXISTS (SELECT 1 FROM seen e WHERE e.firm_id = r.firm_id AND e.loan_id = r.loan_id AND e.kind = 'disbursement')),
+        firsts AS (SELECT DISTINCT ON (firm_id) * FROM known ORDER BY firm_id, disbursed_on, loan_id),
+        facts AS (
+            SELECT firm_id, loan_id, effective_on AS day, 0 AS loans,
+                   CASE WHEN kind = 'disbursement' THEN amount_fen ELSE 0 END AS principal,
+                   CASE WHEN kind = 'repayment' THEN amount_fen ELSE 0 END AS repaid,
+                   CASE WHEN kind = 'default' THEN amount_fen ELSE 0 END AS defaulted, 0 AS firms
+              FROM seen
+            UNION ALL SELECT firm_id, loan_id, disbursed_on, 1, 0, 0, 0, 0 FROM known
+            UNION ALL SELECT firm_id, loan_id, disbursed_on, 0, 0, 0, 0, 1 FROM firsts)
+        """
+    }
+
+    public func flowRows(_ range: ReportRange, dimensions: [ReportDimension]) async throws -> [FlowRow] {
+        let dims = ["all"] + dimensions.map(\.rawValue)
+        let sql = Self.facts(range.asOf) + """
+            SELECT k.dim, k.key, CASE WHEN report_month(f.day) < $1 THEN NULL ELSE report_month(f.day) END,
+                   sum(f.loans)::bigint, sum(f.principal)::bigint, sum(f.repaid)::bigint, sum(f.defaulted)::bigint,
+                   sum(f.firms)::bigint
+              FROM facts f JOIN report_loans r ON r.firm_id = f.firm_id AND r.loan_id = f.loan_id
+             CROSS JOIN LATERAL report_keys(r) k
+             WHERE report_month(f.day) <= $2 AND k.dim = ANY($3)
+             GROUP BY 1, 2, 3
+            """
+        var bindings = PostgresBindings()
+        bindings.append(range.from.firstDay)
+        bindings.append(range.to.firstDay)
+        bindings.append(dims)
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        return try await ReportRepository.decodeFlows(rows)
+    }
+
+    public func dayTotals(asOf: CivilDate) async throws -> [DayTotals] {
+        let sql = Self.facts(asOf) + """
+            SELECT day, sum(principal)::bigint, sum(firms)::bigint FROM facts WHERE day <= $1 GROUP BY day ORDER BY day
+            """
+        var bindings = PostgresBindings()
+        bindings.append(asOf)
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        var result: [DayTotals] = []
+        for try await (day, principal, firms) in rows.decode((CivilDate, Int64, Int64).self) {
+            result.append(DayTotals(day: day, principalFen: principal, newFirms: firms))
+        }
+        return result
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PledgeCore
+import PledgeServer
+import PledgeStore
+import PostgresNIO
+
+struct BenchReport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Reports: progress to the targets and a 36-month series with all breakdowns, over a generated ledger.",
+        discussion: """
+            Generates --loans loans (with applications, disbursements, repayments, defaults and corrections) for --firms \
+            firms in the database `pledgematch_bench_reports` of the embedded cluster (kept between runs; regenerated when \
+            the loan count differs), then prints p50/p99 of each report, of one ledger write with its triggers, and of the \
+            plain computation from the ledger for comparison.
+            """)
+
+    @Option(help: "Number of loans.") var loans = 1_000_000
+    @Option(help: "Number of firms.") var firms = 100_000
+    @Option(help: "Samples per measurement.") var samples = 200
+    @OptionGroup var database: DatabaseOptions
+
+    static let databaseName = "pledgematch_bench_reports"
+
+    func run() async throws {
+        var quiet = try database.makeLogger("pledgematch.bench")
+        quiet.logLevel = max(quiet.logLevel, .notice)
+        let logger = quiet
+        guard database.databaseURL == nil else {
+            throw ValidationError("bench writes its own database; run it on the embedded cluster (unset DATABASE_URL).")
+        }
+        let embedded = EmbeddedPostgres(dataDirectory: database.dataDir)
+        let started = try embedded.start(logger: logger)
+        defer { if started { embedded.stop(logger: logger) } }
+        try embedded.createDatabaseIfMissing(name: Self.databaseName)
+        let (loans, firms, samples) = (self.loans, self.firms, self.samples)
+        let config = DatabaseURL.tuned(embedded.clientConfiguration(database: Self.databaseName))
+        let have = try await withRunningClient(config, logger: logger) { client in
+            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+            return try await ReportBenchData(client: client, logger: logger).loanCount()
+        }
+        if have != loans {
+            // Loans and entries are append-only (the database refuses TRUNCATE), so a new size gets a new database.
+            if have != 0 {
+                try embedded.dropDatabase(name: Self.databaseName)
+                try embedded.createDatabaseIfMissing(name: Self.databaseName)
+            }
+            say("Generating \(firms) firms and \(loans) loans …")
+            try await withRunningClient(config, logger: logger) { client in
+                try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+                try await ReportBenchData(client: client, logger: logger).generate(loans: loans, firms: firms) { say("  \($0)") }
+            }
+        }
+        try await withRunningClient(config, logger: logger) { client in
+            try await ReportBenchmark(client: client, logger: logger, samples: samples).run()
+        }
+    }
+}
+
+/// The measurements, printed as they come.
+struct ReportBenchmark {
+    let client: PostgresClient
+    let logger: Logger
+    let samples: Int
+
+    func run() async throws {
+        let reports = ReportRepository(client: client, logger: logger)
+        let today = BusinessCalendar.today()
+        let sizes = try await client.query("""
+            SELECT (SELECT count(*) FROM loans), (SELECT count(*) FROM loan_entries), (SELECT count(*) FROM report_month_flows),
+                   (SELECT count(*) FROM report_day_flows), (SELECT count(*) FROM report_daily)
+            """, logger: logger)
+        for try await (l, e, m, d, t) in sizes.decode((Int, Int, Int, Int, Int).self) {
+            say("Ledger: \(l) loans, \(e) entries; rollups: \(m) month rows, \(d) day rows, \(t) daily total rows")
+        }
+        let series = ReportRange(asOf: today, from: YearMonth(today).adding(months: -35), to: YearMonth(today))
+        let first = try await reports.monthly(series, dimensions: ReportDimension.allCases)
+        let groups = first.breakdowns.map(\.groups.count).reduce(0, +)
+        say("Series: \(first.total.months.count) months × (total + \(groups) breakdown groups); cumulative principal \(Money.yuanText(first.total.months.last?.cumulativePrincipalFen ?? 0)), \(first.total.months.last?.cumulativeFirms ?? 0) firms")
+        let progress = try await reports.progress(asOf: today)
+        for p in progress.targets {
+            say("  \(p.target.name): \(ReportSheets.percent(p.amountDoneBp)) of the amount, \(p.achievedFirms) firms, \(p.status.rawValue)")
+        }
+
+        let bench = MatchBenchmark(client: client, logger: logger, samples: samples)
+        bench.report("(a) progress to all targets, as of today", try await bench.measure {
+            _ = try await reports.progress(asOf: today)
+        })
+        bench.report("(b) 36-month series, all six breakdowns, as of today", try await bench.measure {
+            _ = try await reports.monthly(series, dimensions: ReportDimension.allCases)
+        })
+        var generator = SystemRandomNumberGenerator()
+        bench.report("(c) the same series as of a random past day (last 3 years)", try await bench.measure {
+            let asOf = today.adding(days: -Int.random(in: 1...1095, using: &generator))
+            let range = ReportRange(asOf: asOf, from: YearMonth(asOf).adding(months: -35), to: YearMonth(asOf))
+            _ = try await reports.monthly(range, dimensions: ReportDimension.allCases)
+        })
+        bench.report("(d) progress as of a random past day", try await bench.measure {
+            _ = try await reports.progress(asOf: today.adding(days: -Int.random(in: 1...1095, using: &generator)))
+        })
+        let loanCount = try await ReportBenchData(client: client, logger: logger).loanCount()
+        bench.report("(e) one ledger write (a 1-fen repayment) with its checks, audit and rollup triggers",
+                     try await bench.measure(times: min(samples, 100)) {
+            let loan = Int64.random(in: 1...Int64(loanCount), using: &generator)
+            _ = try await client.query("""
+                INSERT INTO loan_entries (firm_id, loan_id, kind, amount_fen, effective_on, actor)
+                SELECT firm_id, id, 'repayment', 1, \(today), 'bench' FROM loans l
+                WHERE id = \(loan) AND (SELECT repaid_fen + defaulted_fen + 1 <= principal_fen FROM loan_balances b
+                                         WHERE b.firm_id = l.firm_id AND b.loan_id = l.id)
+                """, logger: logger)
+        })
+        // The plain computation reads every entry, so it gets a few samples.
+        let reference = ReportReference(client: client, logger: logger)
+        let plain = try await bench.measure(times: min(samples, 3)) {
+            _ = try await reference.flowRows(series, dimensions: ReportDimension.allCases)
+        }
+        bench.report("(f) the series' sums computed plainly from the ledger (no rollup)", plain)
+    }
+}
