@@ -17,6 +17,11 @@ struct PledgeService: APIProtocol {
     let targets: TargetRepository
     let industries: IndustryRepository
     let licences: LicenceRepository
+    let users: UserRepository
+    let consents: ConsentRepository
+    let audit: AuditEvents
+    let throttle: LoginThrottle
+    let boundary: BankBoundary
     let matchIndex: MatchIndex
     let client: PostgresClient
     let metrics: PrometheusCollectorRegistry
@@ -25,7 +30,8 @@ struct PledgeService: APIProtocol {
     let today: @Sendable () -> CivilDate
 
     init(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger, matchIndex: MatchIndex? = nil,
-         today: @escaping @Sendable () -> CivilDate = { BusinessCalendar.today() }) {
+         today: @escaping @Sendable () -> CivilDate = { BusinessCalendar.today() },
+         throttle: LoginThrottle = LoginThrottle(), boundary: BankBoundary = BankBoundary()) {
         self.client = client
         self.metrics = metrics
         self.logger = logger
@@ -38,6 +44,11 @@ struct PledgeService: APIProtocol {
         targets = TargetRepository(client: client, logger: logger)
         industries = IndustryRepository(client: client, logger: logger)
         licences = LicenceRepository(client: client, logger: logger)
+        users = UserRepository(client: client, logger: logger)
+        consents = ConsentRepository(client: client, logger: logger)
+        audit = AuditEvents(client: client, logger: logger)
+        self.throttle = throttle
+        self.boundary = boundary
         self.matchIndex = matchIndex
             ?? MatchIndex(repository: MatchingRepository(client: client, logger: logger), logger: logger, today: today)
     }

@@ -154,6 +154,7 @@ public actor MatchIndex {
         ranking.forEach(after: cursor) { key in
             if let min = filter.minCentiPoints, key.centiPoints < min { return false }
             if let min = filter.minCapacityFen, key.capacityFen < min { return true }
+            if let allowed = filter.firmIds, !allowed.contains(key.firmId) { return true }
             guard let firm = firms[key.firmId] else { return true }
             if let industry = filter.industryCode, firm.industryCode != industry { return true }
             if let town = filter.town, firm.town != town { return true }
