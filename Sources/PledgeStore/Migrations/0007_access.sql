@@ -82,7 +82,14 @@ END;
 $$;
 
 -- The account that runs migrations is the one the server logs in with; it may switch to the role.
-GRANT pledgematch_app TO CURRENT_USER;
+-- (A DBA may have granted it already, to an account that could not grant it itself.)
+DO $$
+BEGIN
+    IF NOT pg_has_role(current_user, 'pledgematch_app', 'MEMBER') THEN
+        EXECUTE format('GRANT pledgematch_app TO %I', current_user);
+    END IF;
+END;
+$$;
 
 GRANT USAGE ON SCHEMA public TO pledgematch_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO pledgematch_app;
