@@ -10,6 +10,10 @@ extension PledgeService {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedBody }
         let origin = RequestOrigin.current
         let login = body.login.lowercased()
+        // No account has such a login, and PostgreSQL refuses NUL in text: wrong credentials, no query.
+        guard login.count <= 63, !login.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw AccessProblem.badCredentials
+        }
         let (accountFailures, addressFailures) = try await users.recentFailures(login: login, address: origin.address,
                                                                                 within: throttle.windowSeconds)
         if let limit = throttle.blocked(accountFailures: accountFailures, addressFailures: addressFailures) {
@@ -34,6 +38,14 @@ extension PledgeService {
                                            user: Self.user(user)))))
     }
 
+    /// Revokes the token in use (DELETE /auth/session). A retry finds the token revoked and gets 401,
+    /// which a client reads as "signed out" too.
+    func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
+        guard let credential = RequestOrigin.current.credential else { throw AccessProblem.unauthenticated }
+        try await users.revokeToken(id: credential.tokenId, userId: credential.userId)
+        return .noContent(.init())
+    }
+
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
         let q = input.query
         let page = try await users.list(page: Paging.request(cursor: q.cursor, limit: q.limit, includeArchived: q.includeDisabled))
@@ -42,15 +54,11 @@ extension PledgeService {
 
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
         guard case .json(let b) = input.body else { throw APIProblem.unsupportedBody }
-        let role = Role(rawValue: b.role.rawValue)!
-        let hash: String?
-        if let password = b.password {
-            try Self.checkPassword(password)
-            hash = try await Passwords.hash(password)
-        } else {
-            hash = nil
-        }
-        let user = try await users.create(login: b.login, displayName: b.displayName, role: role, bankId: b.bankId, passwordHash: hash)
+        let u = try UserInput(login: b.login, displayName: b.displayName, role: Role(rawValue: b.role.rawValue)!, bankId: b.bankId,
+                              password: b.password).validated()
+        var hash: String?
+        if let password = u.password { hash = try await Passwords.hash(password) }
+        let user = try await users.create(login: u.login, displayName: u.displayName, role: u.role, bankId: u.bankId, passwordHash: hash)
         return .created(.init(body: .json(Self.user(user))))
     }
 
@@ -79,22 +87,15 @@ extension PledgeService {
             }
             owner = user.id
         }
-        let days = b.expiresInDays ?? 90
-        guard (1...366).contains(days) else {
-            throw StoreError.invalid(.init("invalid_expiry", field: "expiresInDays", zh: "有效天数须在 1 到 366 之间",
-                                           en: "expiresInDays must be between 1 and 366"))
-        }
-        let name = b.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else {
-            throw StoreError.invalid(.init("invalid_name", field: "name", zh: "名称须为 1–100 个字符", en: "The name must be 1 to 100 characters"))
-        }
+        let t = try TokenInput(name: b.name, expiresInDays: b.expiresInDays).validated()
         let secret = TokenSecret.make()
-        let token = try await users.createToken(userId: owner, kind: "api", name: name, secret: secret,
-                                                expiresAt: Date().addingTimeInterval(Double(days) * 86_400))
+        let token = try await users.createToken(userId: owner, kind: "api", name: t.name, secret: secret,
+                                                expiresAt: Date().addingTimeInterval(Double(t.expiresInDays) * 86_400))
         return .created(.init(headers: .init(cacheControl: "no-store"), body: .json(.init(token: secret, details: Self.token(token)))))
     }
 
     func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {
+        // Signing out is DELETE /auth/session; here a client cannot cut off the token it is calling with.
         if RequestOrigin.current.credential?.tokenId == input.path.tokenId { throw AccessProblem.tokenInUse }
         try await users.revokeToken(id: input.path.tokenId, userId: ownerScope())
         return .noContent(.init())
@@ -104,13 +105,6 @@ extension PledgeService {
     private func ownerScope() -> Int64? {
         let credential = RequestOrigin.current.credential
         return credential?.principal.role == .administrator ? nil : (credential?.userId ?? -1)
-    }
-
-    static func checkPassword(_ password: String) throws {
-        guard password.count >= Passwords.minimumLength, password.count <= 200 else {
-            throw StoreError.invalid(.init("weak_password", field: "password",
-                                           zh: "密码至少 \(Passwords.minimumLength) 个字符", en: "The password needs at least \(Passwords.minimumLength) characters"))
-        }
     }
 
     static func user(_ u: UserRecord) -> Components.Schemas.User {

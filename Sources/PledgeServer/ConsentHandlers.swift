@@ -13,15 +13,10 @@ extension PledgeService {
 
     func recordConsent(_ input: Operations.RecordConsent.Input) async throws -> Operations.RecordConsent.Output {
         guard case .json(let b) = input.body else { throw APIProblem.unsupportedBody }
-        guard let granted = CivilDate(iso: b.grantedOn) else {
-            throw StoreError.invalid(.init("invalid_date", field: "grantedOn", zh: "日期格式应为 YYYY-MM-DD", en: "The date must be YYYY-MM-DD"))
-        }
-        guard granted <= today() else {
-            throw StoreError.invalid(.init("future_date", field: "grantedOn", zh: "授权日期不能晚于今天", en: "grantedOn cannot be in the future"))
-        }
+        let c = try ConsentInput(grantedOn: b.grantedOn, bankId: b.bankId, evidence: b.evidence).validated(today: today())
         let actor = RequestPrincipal.current?.actor ?? "system"
-        let saved = try await consents.record(firmId: input.path.firmId, bankId: b.bankId, grantedOn: granted,
-                                              evidence: b.evidence, recordedBy: actor)
+        let saved = try await consents.record(firmId: input.path.firmId, bankId: c.bankId, grantedOn: c.grantedOn,
+                                              evidence: c.evidence, recordedBy: actor)
         return .created(.init(body: .json(consent(saved))))
     }
 

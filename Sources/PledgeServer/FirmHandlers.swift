@@ -20,9 +20,10 @@ extension PledgeService {
     }
 
     func getFirm(_ input: Operations.GetFirm.Input) async throws -> Operations.GetFirm.Output {
-        // A bank officer sees a firm only while its consent to share with their bank is in force.
+        // A bank officer sees a firm while its consent to share with their bank is in force, or
+        // when it applied to their bank.
         if boundary.enforced, let bankId = BankBoundary.consentFilterBank,
-           try await !consents.consentingFirms(bankId: bankId).contains(input.path.firmId) {
+           try await !consents.firmReachesBank(firmId: input.path.firmId, bankId: bankId) {
             throw StoreError.notFound(entity: "firm", id: input.path.firmId)
         }
         let firm = try await firms.get(id: input.path.firmId)

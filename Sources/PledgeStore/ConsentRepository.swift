@@ -75,6 +75,20 @@ public struct ConsentRepository: Sendable {
         return ids
     }
 
+    /// May `bankId`'s officers see this firm's details: consent in force, or an application to the
+    /// bank (the same rule as the database's policy on firms, access_reaches_firm).
+    public func firmReachesBank(firmId: Int64, bankId: Int64) async throws -> Bool {
+        let rows = try await client.query("""
+            SELECT EXISTS (SELECT 1 FROM firm_consents
+                           WHERE firm_id = \(firmId) AND scope = \(Self.shareWithBanks) AND withdrawn_at IS NULL
+                             AND granted_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
+                             AND (bank_id IS NULL OR bank_id = \(bankId)))
+                OR EXISTS (SELECT 1 FROM applications WHERE firm_id = \(firmId) AND bank_id = \(bankId))
+            """, logger: logger)
+        for try await reaches in rows.decode(Bool.self) { return reaches }
+        return false
+    }
+
     private func requireFirm(_ firmId: Int64) async throws {
         for try await _ in try await client.query("SELECT 1 FROM firms WHERE id = \(firmId)", logger: logger) { return }
         throw StoreError.notFound(entity: "firm", id: firmId)

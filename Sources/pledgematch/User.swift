@@ -50,21 +50,20 @@ struct UserCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let hash: String?
-            if noPassword {
-                hash = nil
-            } else {
-                let password = try readPassword()
-                guard password.count >= Passwords.minimumLength else {
-                    throw ValidationError("The password needs at least \(Passwords.minimumLength) characters.")
-                }
-                hash = try await Passwords.hash(password)
+            let input: UserInput
+            do {
+                input = try UserInput(login: login, displayName: name, role: Role(rawValue: role)!, bankId: bankId,
+                                      password: noPassword ? nil : try readPassword()).validated()
+            } catch let failure as ValidationFailure {
+                throw ValidationError(failure.errors.map { "\($0.field): \($0.zh) / \($0.en)" }.joined(separator: "\n"))
             }
-            let (login, name, role, bankId) = (self.login, self.name, Role(rawValue: self.role)!, self.bankId)
+            var hash: String?
+            if let password = input.password { hash = try await Passwords.hash(password) }
+            let (login, name, role, bankId, passwordHash) = (input.login, input.displayName, input.role, input.bankId, hash)
             let user = try await withMigratedDatabase(database, label: "pledgematch.user") { client, logger in
                 try await Database(client).inRequestTransaction(.init(actor: "cli:\(login)", requestId: nil), logger: logger) { _ in
                     (try await UserRepository(client: client, logger: logger)
-                        .create(login: login, displayName: name, role: role, bankId: bankId, passwordHash: hash), true)
+                        .create(login: login, displayName: name, role: role, bankId: bankId, passwordHash: passwordHash), true)
                 }
             }
             print("Created user \(user.id) \(user.login) (\(user.role.zh) / \(user.role.rawValue))")
@@ -72,7 +71,7 @@ struct UserCommand: AsyncParsableCommand {
 
         private func readPassword() throws -> String {
             if isatty(STDIN_FILENO) != 0 {
-                guard let first = getpass("Password (密码, ≥ \(Passwords.minimumLength) characters): ").map({ String(cString: $0) }),
+                guard let first = getpass("Password (密码, ≥ \(UserInput.minimumPasswordLength) characters): ").map({ String(cString: $0) }),
                       let second = getpass("Again (再次输入): ").map({ String(cString: $0) }), first == second else {
                     throw ValidationError("The passwords differ.")
                 }

@@ -81,14 +81,24 @@ struct ConsentTests {
         }
     }
 
-    @Test func databasePolicyHidesAFirmWithoutConsent() async throws {
-        try await withApp(boundary: BankBoundary(enforced: false)) { client, _ in
+    /// Without consent a firm is hidden by the database alone; once it applies to the bank, the bank
+    /// sees it (and no other bank does).
+    @Test(arguments: [true, false]) func aFirmReachesTheBankItAppliedTo(serverCheck: Bool) async throws {
+        try await withApp(boundary: BankBoundary(enforced: serverCheck)) { client, db in
             let w = try await MatchingAPITests().makeWorld(client)
             let product = try await client.send(.get, "/products/\(w.productId)")
             let bankId = try #require((product.json["bankId"] as? NSNumber)?.int64Value)
+            let other = try await client.send(.post, "/banks", json: #"{"code":"OTHER2","name":"丙银行"}"#)
+            let otherId = try #require((other.json["id"] as? NSNumber)?.int64Value)
             let r = try await client.send(.get, "/firms/\(w.firmId)", as: .bankOfficer(bankId))
             #expect(r.status == .notFound)
             #expect(!r.text.contains("测试材料"))
+            _ = try await db.query("""
+                INSERT INTO applications (firm_id, bank_id, product_id, amount_fen, term_months)
+                VALUES (\(w.firmId), \(bankId), \(w.productId), 100000000, 12)
+                """, logger: TestDatabase.logger)
+            #expect(try await client.send(.get, "/firms/\(w.firmId)", as: .bankOfficer(bankId)).status == .ok)
+            #expect(try await client.send(.get, "/firms/\(w.firmId)", as: .bankOfficer(otherId)).status == .notFound)
         }
     }
 }

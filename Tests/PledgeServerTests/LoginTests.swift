@@ -37,6 +37,10 @@ struct LoginTests {
             #expect((ok.json["user"] as? [String: Any])?["role"] as? String == "operations")
             let firms = try await client.send(.get, "/firms", headers: [.authorization: "Bearer \(token)"])
             #expect(firms.status == .ok)
+            let second = try #require(try await login(client, "zhang.wei", Self.password).json["token"] as? String)
+            #expect(try await client.send(.delete, "/auth/session", headers: [.authorization: "Bearer \(second)"]).status == .noContent)
+            #expect(try await client.send(.get, "/firms", headers: [.authorization: "Bearer \(second)"]).status == .unauthorized)
+            #expect(try await client.send(.get, "/firms", headers: [.authorization: "Bearer \(token)"]).status == .ok)
 
             let wrong = try await login(client, "zhang.wei", "wrong password!")
             #expect(wrong.status == .unauthorized)
@@ -48,7 +52,7 @@ struct LoginTests {
             for try await (action, actor) in try await db.query(
                 "SELECT action, actor FROM audit_log WHERE entity = 'user' AND action LIKE 'login%' ORDER BY id",
                 logger: TestDatabase.logger).decode((String, String).self) { actions.append("\(action):\(actor)") }
-            #expect(actions == ["login:zhang.wei", "login_failed:zhang.wei", "login_failed:nobody"])
+            #expect(actions == ["login:zhang.wei", "login:zhang.wei", "login_failed:zhang.wei", "login_failed:nobody"])
             // Only the hash of a token is stored.
             var stored = 0
             for try await n in try await db.query("SELECT count(*) FROM access_tokens WHERE secret_hash = \(ByteBuffer(bytes: UserRepository.secretHash(token)))",
@@ -117,6 +121,27 @@ struct LoginTests {
             let weak = try await client.send(.post, "/users", json: #"{"login":"weak","displayName":"W","role":"analyst","password":"short"}"#,
                                              as: .administrator)
             #expect(weak.status == .badRequest || weak.status == .unprocessableContent)
+        }
+    }
+}
+
+@Suite("Access: hostile input to the access operations")
+struct AccessInputTests {
+    @Test func controlCharactersAreRefusedNotServerErrors() async throws {
+        try await withApp { client, db in
+            let login = try await client.send(.post, "/auth/login", json: #"{"login":"a\u0000b","password":"x"}"#, as: .anonymous)
+            #expect(login.status == .unauthorized)
+            let user = try await client.send(.post, "/users", json: #"{"login":"ok.name","displayName":"\u0000","role":"analyst"}"#,
+                                             as: .administrator)
+            #expect(user.status == .unprocessableContent)
+            #expect(user.json["field"] as? String == "displayName")
+            let token = try await client.send(.post, "/tokens", json: #"{"name":"\u0000x"}"#, as: .analyst)
+            #expect(token.status == .unprocessableContent)
+            let long = try await client.send(.post, "/users", json: """
+                {"login":"long.pw","displayName":"L","role":"analyst","password":"\(String(repeating: "密", count: 30))"}
+                """, as: .administrator)
+            #expect(long.json["code"] as? String == "weak_password")   // 90 bytes: bcrypt would cut it
+            #expect(try await count("users", db) == 2)   // the two test users only
         }
     }
 }

@@ -56,18 +56,29 @@ actor TestUsers {
 
     init(client: PostgresClient) { self.client = client }
 
+    private var userIds: [TestUser: Int64] = [:]
+
     /// The `Authorization` value for `user`; nil for `.anonymous`.
     func authorization(_ user: TestUser) async throws -> String? {
-        guard let role = user.role else { return nil }
         if let token = tokens[user] { return "Bearer \(token)" }
-        let users = UserRepository(client: client, logger: TestDatabase.logger)
-        let bankId: Int64? = if case .bankOfficer(let id) = user { id } else { nil }
-        let created = try await users.create(login: user.login, displayName: user.login, role: role, bankId: bankId, passwordHash: nil)
-        let secret = TokenSecret.make()
-        _ = try await users.createToken(userId: created.id, kind: "api", name: "test", secret: secret,
-                                        expiresAt: Date().addingTimeInterval(3600))
+        guard let secret = try await newToken(user) else { return nil }
         tokens[user] = secret
         return "Bearer \(secret)"
+    }
+
+    /// Another token of the same user, for a test that signs out or revokes one.
+    func newToken(_ user: TestUser) async throws -> String? {
+        guard let role = user.role else { return nil }
+        let users = UserRepository(client: client, logger: TestDatabase.logger)
+        if userIds[user] == nil {
+            let bankId: Int64? = if case .bankOfficer(let id) = user { id } else { nil }
+            userIds[user] = try await users.create(login: user.login, displayName: user.login, role: role, bankId: bankId,
+                                                   passwordHash: nil).id
+        }
+        let secret = TokenSecret.make()
+        _ = try await users.createToken(userId: userIds[user]!, kind: "api", name: "test", secret: secret,
+                                        expiresAt: Date().addingTimeInterval(3600))
+        return secret
     }
 }
 

@@ -66,7 +66,7 @@ public enum OperationAccess: Sendable, Equatable {
         "listIndustries": .roles(everyone),
         "getHealth": .open, "getReadiness": .open, "getMetrics": .open,
         // Access itself.
-        "login": .open,
+        "login": .open, "logout": .roles(everyone),
         "listUsers": .roles(admin), "createUser": .roles(admin), "disableUser": .roles(admin),
         "listTokens": .roles(everyone), "createToken": .roles(everyone), "revokeToken": .roles(everyone),
         "listConsents": .roles(staff), "recordConsent": .roles(staff), "withdrawConsent": .roles(staff),

@@ -4,7 +4,6 @@ import NIOPosix
 /// bcrypt for passwords. Hashing is deliberately slow (cost 12 ≈ a quarter second), so it runs on
 /// NIO's blocking-work threads and never stalls the request tasks on the two-thread pool.
 public enum Passwords {
-    public static let minimumLength = 12
     public static let cost: UInt8 = 12
 
     public static func hash(_ password: String, cost: UInt8 = cost) async throws -> String {

@@ -118,7 +118,9 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- May the caller see this firm? Everyone but a bank officer; a bank officer while the firm's
--- consent to share with banks (all banks, or this officer's bank) is in force.
+-- consent to share with banks (all banks, or this officer's bank) is in force, or when the firm
+-- applied to the officer's bank (the application is the firm sharing itself with that bank; the
+-- subquery sees only that bank's applications, under their own policy).
 CREATE FUNCTION access_reaches_firm(record_firm bigint) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN current_user <> 'pledgematch_app' THEN true ELSE
@@ -131,6 +133,7 @@ LANGUAGE sql STABLE AS $$
             WHERE c.firm_id = record_firm AND c.scope = 'share_with_banks' AND c.withdrawn_at IS NULL
               AND c.granted_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
               AND (c.bank_id IS NULL OR c.bank_id = nullif(current_setting('pledgematch.bank_id', true), '')::bigint))
+            OR EXISTS (SELECT 1 FROM applications a WHERE a.firm_id = record_firm)
         ELSE false
     END END
 $$;
