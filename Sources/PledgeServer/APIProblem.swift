@@ -10,11 +10,13 @@ public struct APIProblem: Error, Sendable {
     public var field: String?
     public var errors: [FieldError]
     public var currentVersion: Int?
+    /// On 429: seconds until a retry can succeed (sent as Retry-After).
+    public var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, code: String, zh: String, en: String, field: String? = nil,
-                errors: [FieldError] = [], currentVersion: Int? = nil) {
+                errors: [FieldError] = [], currentVersion: Int? = nil, retryAfter: Int? = nil) {
         self.status = status; self.code = code; self.zh = zh; self.en = en; self.field = field
-        self.errors = errors; self.currentVersion = currentVersion
+        self.errors = errors; self.currentVersion = currentVersion; self.retryAfter = retryAfter
     }
 
     static func badParameter(_ field: String, zh: String, en: String) -> APIProblem {

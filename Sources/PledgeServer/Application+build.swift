@@ -38,16 +38,19 @@ public func buildApplication(configuration: AppConfiguration, client: PostgresCl
 }
 
 func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger,
-                 index: MatchIndex? = nil) throws -> Router<BasicRequestContext> {
-    let router = Router()
+                 index: MatchIndex? = nil, throttle: LoginThrottle = LoginThrottle(),
+                 boundary: BankBoundary = BankBoundary()) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: BodyLimitMiddleware(maxBytes: AppConfiguration.maxBodyBytes))
     router.add(middleware: HeaderEncodingMiddleware())
+    router.add(middleware: AuthenticationMiddleware(users: UserRepository(client: client, logger: logger)))
     router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxBodyBytes))
-    let service = PledgeService(client: client, metrics: metrics, logger: logger, matchIndex: index)
-    try service.registerHandlers(on: router)
+    let service = PledgeService(client: client, metrics: metrics, logger: logger, matchIndex: index,
+                                throttle: throttle, boundary: boundary)
+    try service.registerHandlers(on: router, middlewares: [AuthorizationMiddleware()])
     return router
 }
 

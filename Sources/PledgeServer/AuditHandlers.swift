@@ -8,7 +8,7 @@ import PledgeStore
 extension PledgeService {
     func getHistory(_ input: Operations.GetHistory.Input) async throws -> Operations.GetHistory.Output {
         guard let id = try QueryCheck.id(input.path.entityId, "entityId") else { throw StoreError.notFound(entity: "record", id: 0) }
-        let page = try await audit.history(entity: input.path.entity.rawValue, id: id,
+        let page = try await auditTrail.history(entity: input.path.entity.rawValue, id: id,
                                            page: Paging.request(cursor: input.query.cursor, limit: input.query.limit, includeArchived: nil))
         let decoder = JSONDecoder()
         let items = page.items.map { h in
@@ -28,7 +28,7 @@ extension PledgeService {
             }
             day = parsed
         }
-        let alerts = try await audit.alerts(asOf: day, bankId: Self.boundBank())
+        let alerts = try await auditTrail.alerts(asOf: day, bankId: Self.boundBank())
         return .ok(.init(body: .json(.init(asOf: day.api, items: alerts.map { Self.alert($0, asOf: day) }))))
     }
 

@@ -20,6 +20,12 @@ extension PledgeService {
     }
 
     func getFirm(_ input: Operations.GetFirm.Input) async throws -> Operations.GetFirm.Output {
+        // A bank officer sees a firm while its consent to share with their bank is in force, or
+        // when it applied to their bank.
+        if boundary.enforced, let bankId = BankBoundary.consentFilterBank,
+           try await !consents.firmReachesBank(firmId: input.path.firmId, bankId: bankId) {
+            throw StoreError.notFound(entity: "firm", id: input.path.firmId)
+        }
         let firm = try await firms.get(id: input.path.firmId)
         return .ok(.init(headers: .init(eTag: ETag.make(firm.version)), body: .json(Self.firm(firm))))
     }

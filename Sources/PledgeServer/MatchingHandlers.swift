@@ -38,13 +38,15 @@ extension PledgeService {
             after = key
         }
         let limit = try Paging.request(cursor: nil, limit: q.limit, includeArchived: nil).limit
+        let scoped = try await candidateScope(input.path.productId, filter)
         try await matchIndex.sync()
-        guard let fetched = await matchIndex.candidates(productId: input.path.productId, filter: filter, after: after,
+        guard let fetched = await matchIndex.candidates(productId: input.path.productId, filter: scoped, after: after,
                                                         limit: limit + 1) else {
             throw StoreError.notFound(entity: "product", id: input.path.productId)
         }
         let page = Array(fetched.prefix(limit))
         let next = fetched.count > limit ? page.last?.key.cursor : nil
+        try await auditExport(input.path.productId, format: "json", filter: scoped, firms: page.map(\.firm.id))
         return .ok(.init(body: .json(.init(productId: input.path.productId, asOf: await matchIndex.asOf.api,
                                            items: page.map(Self.candidate), nextCursor: next))))
     }
@@ -53,11 +55,13 @@ extension PledgeService {
         let q = input.query
         let filter = try candidateFilter(industryCode: q.industryCode, town: q.town, ipType: q.ipType,
                                          minScore: q.minScore, minCapacityFen: q.minCapacityFen)
+        let scoped = try await candidateScope(input.path.productId, filter)
         try await matchIndex.sync()
-        guard let all = await matchIndex.candidates(productId: input.path.productId, filter: filter, after: nil, limit: .max),
+        guard let all = await matchIndex.candidates(productId: input.path.productId, filter: scoped, after: nil, limit: .max),
               let product = try? await products.get(id: input.path.productId) else {
             throw StoreError.notFound(entity: "product", id: input.path.productId)
         }
+        try await auditExport(input.path.productId, format: "csv", filter: scoped, firms: all.map(\.firm.id))
         let csv = CandidateCSV.render(product: product.fields, filter: filter, asOf: await matchIndex.asOf,
                                       generatedAt: Date(), candidates: all)
         return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"candidates-\(product.fields.code).csv\""),
@@ -109,6 +113,33 @@ extension PledgeService {
     // MARK: Reading the index
 
     /// The firm as of every write committed so far.
+    /// Whose candidates the caller may see. The product is read from the database inside the request's
+    /// transaction, so another bank's product is "not found" under row-level security even if the
+    /// server's own check were missing; a bank officer's list is further limited, at every query, to
+    /// the firms whose consent to share with the bank is in force now.
+    func candidateScope(_ productId: Int64, _ filter: CandidateFilter) async throws -> CandidateFilter {
+        let product = try await products.get(id: productId)
+        try boundary.check(bankId: product.fields.bankId, entity: "product", id: productId)
+        var scoped = filter
+        if let bankId = BankBoundary.consentFilterBank { scoped.firmIds = try await consents.consentingFirms(bankId: bankId) }
+        return scoped
+    }
+
+    /// Every candidate list a caller receives is an export of firm data: who, which product, which
+    /// filters and which firms go to audit_log.
+    func auditExport(_ productId: Int64, format: String, filter: CandidateFilter, firms: [Int64]) async throws {
+        guard let principal = RequestPrincipal.current else { return }
+        var details = ["format": format, "role": principal.role.rawValue, "count": "\(firms.count)",
+                       "firmIds": firms.map(String.init).joined(separator: ",")]
+        if let v = filter.industryCode { details["industryCode"] = v }
+        if let v = filter.town { details["town"] = v }
+        if let v = filter.ipType { details["ipType"] = v.rawValue }
+        if let v = filter.minCentiPoints { details["minCentiPoints"] = "\(v)" }
+        if let v = filter.minCapacityFen { details["minCapacityFen"] = "\(v)" }
+        try await audit.record(action: "export", entity: "product", entityId: productId, actor: principal.actor,
+                               requestId: RequestOrigin.current.requestId, details: details)
+    }
+
     func currentFirm(_ id: Int64) async throws -> (MatchFirm, [MatchAsset]) {
         try await matchIndex.sync()
         guard let found = await matchIndex.firm(id) else { throw StoreError.notFound(entity: "firm", id: id) }

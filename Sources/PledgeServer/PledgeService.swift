@@ -18,9 +18,14 @@ struct PledgeService: APIProtocol {
     let industries: IndustryRepository
     let licences: LicenceRepository
     let lifecycle: LifecycleRepository
-    let audit: AuditRepository
+    let auditTrail: AuditRepository
     let matching: MatchingRepository
     let database: Database
+    let users: UserRepository
+    let consents: ConsentRepository
+    let audit: AuditEvents
+    let throttle: LoginThrottle
+    let boundary: BankBoundary
     let matchIndex: MatchIndex
     let client: PostgresClient
     let metrics: PrometheusCollectorRegistry
@@ -29,7 +34,8 @@ struct PledgeService: APIProtocol {
     let today: @Sendable () -> CivilDate
 
     init(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger, matchIndex: MatchIndex? = nil,
-         today: @escaping @Sendable () -> CivilDate = { BusinessCalendar.today() }) {
+         today: @escaping @Sendable () -> CivilDate = { BusinessCalendar.today() },
+         throttle: LoginThrottle = LoginThrottle(), boundary: BankBoundary = BankBoundary()) {
         self.client = client
         self.metrics = metrics
         self.logger = logger
@@ -43,9 +49,14 @@ struct PledgeService: APIProtocol {
         industries = IndustryRepository(client: client, logger: logger)
         licences = LicenceRepository(client: client, logger: logger)
         lifecycle = LifecycleRepository(client: client, logger: logger)
-        audit = AuditRepository(client: client, logger: logger)
+        auditTrail = AuditRepository(client: client, logger: logger)
         matching = MatchingRepository(client: client, logger: logger)
         database = Database(client)
+        users = UserRepository(client: client, logger: logger)
+        consents = ConsentRepository(client: client, logger: logger)
+        audit = AuditEvents(client: client, logger: logger)
+        self.throttle = throttle
+        self.boundary = boundary
         self.matchIndex = matchIndex ?? MatchIndex(repository: matching, logger: logger, today: today)
     }
 }

@@ -29,6 +29,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         let data = (try? encoder.encode(ProblemBody(problem, requestId: requestId))) ?? Data("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8"]
         if let requestId { headers[.init("X-Request-Id")!] = requestId }
+        // RFC 9110: a 401 names the scheme to use; a 429 says when to come back.
+        if problem.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"pledgematch\"" }
+        if let seconds = problem.retryAfter { headers[.retryAfter] = String(seconds) }
         return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 

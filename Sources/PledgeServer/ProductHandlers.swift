@@ -5,8 +5,11 @@ import PledgeStore
 extension PledgeService {
     func listProducts(_ input: Operations.ListProducts.Input) async throws -> Operations.ListProducts.Output {
         let q = input.query
-        let page = try await products.list(bankId: QueryCheck.id(q.bankId, "bankId"), page: Paging.request(cursor: q.cursor, limit: q.limit,
-                                                                                  includeArchived: q.includeArchived))
+        var bankId = try QueryCheck.id(q.bankId, "bankId")
+        // A bank officer's list holds their bank's products only, whatever bankId asks for.
+        if let own = boundary.scope { bankId = (bankId == nil || bankId == own) ? own : -1 }
+        let page = try await products.list(bankId: bankId, page: Paging.request(cursor: q.cursor, limit: q.limit,
+                                                                                includeArchived: q.includeArchived))
         return .ok(.init(body: .json(.init(items: page.items.map(Self.product), nextCursor: Paging.cursor(page.nextCursor)))))
     }
 
@@ -18,6 +21,7 @@ extension PledgeService {
 
     func getProduct(_ input: Operations.GetProduct.Input) async throws -> Operations.GetProduct.Output {
         let p = try await products.get(id: input.path.productId)
+        try boundary.check(bankId: p.fields.bankId, entity: "product", id: p.id)
         return .ok(.init(headers: .init(eTag: ETag.make(p.version)), body: .json(Self.product(p))))
     }
 

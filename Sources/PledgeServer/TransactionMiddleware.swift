@@ -27,7 +27,9 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBytes: Int
     let attempts = 5
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard [.post, .put, .patch, .delete].contains(request.method) else { return try await next(request, context) }
+        // Open operations (health, login) act for nobody: they need no transaction of the caller's.
+        if OperationAccess.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        guard [.post, .put, .patch, .delete].contains(request.method) else { return try await read(request, context: context, next: next) }
         var request = request
         let body = try await request.collectBody(upTo: maxBytes)
         let key = try idempotencyKey(request)
@@ -35,7 +37,8 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
         let scope = principal?.actor ?? "anonymous"
         let hash = IdempotencyRepository.hash(method: request.method.rawValue, path: request.uri.description,
                                               body: Array(buffer: body))
-        let session = Database.Session(actor: scope, requestId: context.id, settings: principal.map(WriteTransaction.settings) ?? [:])
+        let session = Database.Session(actor: scope, requestId: context.id, settings: principal.map(WriteTransaction.settings) ?? [:],
+                                       databaseRole: .app)
         let keys = IdempotencyRepository(logger: context.logger)
         for attempt in 1...attempts {
             do {
@@ -51,7 +54,9 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
                     let response = try await next(request, context)
                     let stored = try await WriteTransaction.store(response)
                     let succeeded = response.status.kind == .successful
-                    if succeeded, let key { try await keys.save(conn, scope: scope, key: key, requestHash: hash, response: stored) }
+                    // A response marked no-store (a new token's secret) is never kept for replays.
+                    let keep = response.headers[.cacheControl]?.contains("no-store") != true
+                    if succeeded, keep, let key { try await keys.save(conn, scope: scope, key: key, requestHash: hash, response: stored) }
                     return (WriteTransaction.response(stored, replayed: false), succeeded)
                 }
             } catch where attempt < attempts && WriteTransaction.isRetryable(error) {
@@ -60,6 +65,21 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         throw APIProblem(.serviceUnavailable, code: "busy", zh: "数据库繁忙，请稍后重试", en: "The database is busy; try again")
+    }
+
+    /// A bank officer's reads run in a read-only transaction as the application role, with their bank
+    /// set, so row-level security filters every row they could reach, whatever a handler forgets.
+    /// Other roles reach every bank; their reads use the pool as before.
+    private func read(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let principal = RequestPrincipal.current, principal.role == .bankOfficer else { return try await next(request, context) }
+        let session = Database.Session(actor: principal.actor, requestId: context.id, settings: WriteTransaction.settings(principal),
+                                       databaseRole: .app, readOnly: true)
+        return try await database.inRequestTransaction(session, logger: context.logger) { _ in
+            // The body is written inside the transaction: a streamed body would otherwise be read after it ended.
+            let response = try await next(request, context)
+            let stored = try await WriteTransaction.store(response)
+            return (WriteTransaction.response(stored, replayed: false), true)
+        }
     }
 
     private func idempotencyKey(_ request: Request) throws -> String? {
@@ -96,7 +116,7 @@ enum WriteTransaction {
                                      en: "This Idempotency-Key was used for a different request", field: "Idempotency-Key")
 
     /// Headers worth replaying; the rest (dates, lengths) are the server's to set each time.
-    static let keptHeaders: [HTTPField.Name] = [.contentType, .location, .eTag, .contentDisposition]
+    static let keptHeaders: [HTTPField.Name] = [.contentType, .location, .eTag, .contentDisposition, .cacheControl]
 
     static func store(_ response: Response) async throws -> StoredResponse {
         let collector = BodyCollector()

@@ -46,10 +46,22 @@ public struct Database: Sendable {
         public var requestId: String?
         /// Extra transaction-local settings (name → value), e.g. the caller's bank for row-level security.
         public var settings: [String: String]
+        /// Take this database role for the transaction (SET LOCAL ROLE), so row-level security applies
+        /// even when the server logs in as a superuser or as the tables' owner.
+        public var databaseRole: DatabaseRole?
+        /// A read: the transaction only carries the settings row-level security reads.
+        public var readOnly: Bool
 
-        public init(actor: String, requestId: String?, settings: [String: String] = [:]) {
+        public init(actor: String, requestId: String?, settings: [String: String] = [:],
+                    databaseRole: DatabaseRole? = nil, readOnly: Bool = false) {
             self.actor = actor; self.requestId = requestId; self.settings = settings
+            self.databaseRole = databaseRole; self.readOnly = readOnly
         }
+    }
+
+    /// Roles created by the migrations (0007_access.sql); a closed set, as SET ROLE takes no parameter.
+    public enum DatabaseRole: String, Sendable {
+        case app = "pledgematch_app"
     }
 
     /// Runs `body` in one transaction on one connection with the session's settings; every Database
@@ -59,8 +71,11 @@ public struct Database: Sendable {
         _ body: (PostgresConnection) async throws -> (result: Result, commit: Bool)
     ) async throws -> Result {
         try await client.withConnection { conn in
-            _ = try await conn.query("BEGIN", logger: logger)
+            _ = try await conn.query(session.readOnly ? "BEGIN READ ONLY" : "BEGIN", logger: logger)
             do {
+                if let role = session.databaseRole {
+                    _ = try await conn.query(PostgresQuery(unsafeSQL: "SET LOCAL ROLE \(role.rawValue)"), logger: logger)
+                }
                 var settings = session.settings
                 settings["pledgematch.actor"] = session.actor
                 settings["pledgematch.request_id"] = session.requestId ?? ""

@@ -10,6 +10,6 @@ struct PledgeMatch: AsyncParsableCommand {
             first use from the system's PostgreSQL (apt-get install postgresql).
             Environment: DATABASE_URL, PLEDGEMATCH_DATA, HOST, PORT, LOG_LEVEL.
             """,
-        subcommands: [Serve.self, Migrate.self, Seed.self, Report.self, Bench.self],
+        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, TokenCommand.self, Report.self, Bench.self],
         defaultSubcommand: Serve.self)
 }

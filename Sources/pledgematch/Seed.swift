@@ -28,7 +28,8 @@ struct Seed: AsyncParsableCommand {
         let summary = try await withRunningClient(db.configuration, logger: logger) { client in
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             if db.isEmbedded { try await migrator.migrate() }
-            return try await DemoLoader(client: client, logger: logger).loadIfEmpty(today: BusinessCalendar.today(), seed: seed)
+            let data = try await DemoLoader(client: client, logger: logger).loadIfEmpty(today: BusinessCalendar.today(), seed: seed)
+            return "\(data)\n" + (try await DemoAccess.seedIfNoUsers(client: client, logger: logger))
         }
         print(summary)
     }

@@ -56,6 +56,8 @@ struct Serve: AsyncParsableCommand {
             if demo {
                 let summary = try await DemoLoader(client: client, logger: logger).loadIfEmpty(today: BusinessCalendar.today())
                 logger.info("\(summary)")
+                let access = try await DemoAccess.seedIfNoUsers(client: client, logger: logger)
+                logger.info("\(access)")
             }
         }
     }

@@ -69,7 +69,9 @@ struct BadInputTests {
 
     @Test func wrongContentTypeIs415() async throws {
         try await withApp { client, db in
-            let r = try await client.execute(uri: "/banks", method: .post, headers: [.contentType: "text/plain", WriteTransaction.keyHeader: "k-415"],
+            let auth = try #require(try await TestUsers.current?.authorization(.operations))
+            let r = try await client.execute(uri: "/banks", method: .post, headers: [.contentType: "text/plain", WriteTransaction.keyHeader: "k-415",
+                                                                                    .authorization: auth],
                                              body: ByteBuffer(string: "code=ICBC"))
             #expect(r.status == .unsupportedMediaType)
             #expect(try await count("banks", db) == 0)

@@ -7,21 +7,11 @@ import PostgresNIO
 import Testing
 @testable import PledgeServer
 
-/// Callers of the lifecycle tests.
+/// Callers of the lifecycle tests: real users with real tokens (TestUsers), and the names the
+/// audit trail records for them.
 enum Caller {
-    static let operations = Principal(actor: "ops.li", role: .operations)
-    static func bank(_ id: Int64) -> Principal { Principal(actor: "officer.\(id)", role: .bankOfficer, bankId: id) }
-}
-
-extension TestClientProtocol {
-    /// Sends as `principal`, as authentication would have set it.
-    @discardableResult
-    func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:],
-              as principal: Principal) async throws -> TestResponse {
-        try await RequestPrincipal.$current.withValue(principal) {
-            try await send(method, uri, json: json, headers: headers)
-        }
-    }
+    static let operations = TestUser.operations
+    static func bank(_ id: Int64) -> TestUser { .bankOfficer(id) }
 }
 
 func ifMatch(_ r: TestResponse) -> HTTPFields { [.ifMatch: r.headers[.eTag] ?? "\"0\""] }
@@ -104,11 +94,11 @@ struct LifecycleAPITests {
             let history = try await client.send(.get, "/history/loan/\(loanId)", as: Caller.operations)
             let rows = try #require(history.json["items"] as? [[String: Any]])
             #expect(rows.count == 4, "the loan and its three entries")
-            #expect(rows.allSatisfy { $0["actor"] as? String == "officer.\(d.bankId)" })
+            #expect(rows.allSatisfy { $0["actor"] as? String == "test-bank-\(d.bankId)" })
             #expect(rows.allSatisfy { ($0["requestId"] as? String)?.isEmpty == false })
             let appHistory = try await client.send(.get, "/history/application/\(d.applicationId)", as: Caller.operations)
             let appRows = try #require(appHistory.json["items"] as? [[String: Any]])
-            #expect(appRows.first?["actor"] as? String == "ops.li")
+            #expect(appRows.first?["actor"] as? String == "test-operations")
             #expect(appRows.contains { ($0["before"] as? [String: Any])?["state"] as? String == "approved"
                                        && ($0["after"] as? [String: Any])?["state"] as? String == "disbursed" })
         }
@@ -273,7 +263,7 @@ struct LifecycleAPITests {
             #expect(other.json["code"] as? String == "idempotency_key_reused")
 
             // A replay while the first is still running: hold the key's lock as a running request would.
-            let scope = Caller.bank(d.bankId).actor
+            let scope = Caller.bank(d.bankId).login
             try await db.withConnection { conn in
                 _ = try await conn.query("SELECT pg_advisory_lock(hashtextextended(\(scope + "\u{1F}" + "busy-1"), 7))",
                                          logger: TestDatabase.logger)
@@ -305,7 +295,7 @@ struct LifecycleAPITests {
                 let rows = try #require(r.json["items"] as? [[String: Any]])
                 #expect(rows.first?["action"] as? String == "insert", "\(entity)")
                 #expect(rows.first?["before"] == nil && rows.first?["after"] != nil, "\(entity)")
-                #expect(rows.first?["actor"] as? String == "anonymous", "no caller identity in this test")
+                #expect(rows.first?["actor"] as? String == "test-operations", "the world is made by the operations user")
             }
             let firm = try await client.send(.get, "/firms/\(w.firmId)")
             var body = try #require(firm.json as [String: Any]?)
@@ -317,7 +307,7 @@ struct LifecycleAPITests {
             let history = try await client.send(.get, "/history/firm/\(w.firmId)", as: Caller.operations)
             let update = try #require((history.json["items"] as? [[String: Any]])?.last)
             #expect(update["action"] as? String == "update")
-            #expect(update["actor"] as? String == "ops.li")
+            #expect(update["actor"] as? String == "test-operations")
             #expect((update["before"] as? [String: Any])?["name"] as? String == "重庆涪陵测试材料有限公司")
             #expect((update["after"] as? [String: Any])?["name"] as? String == "重庆涪陵测试材料股份有限公司")
             let refused = try await client.send(.post, "/banks", json: #"{"code":"x","name":""}"#)

@@ -34,6 +34,8 @@ public struct CandidateFilter: Sendable {
     public var ipType: IPType?
     public var minCentiPoints: Int?
     public var minCapacityFen: Fen?
+    /// Only these firms (a bank officer's consenting firms); nil for no such limit.
+    public var firmIds: Set<Int64>?
     public init(industryCode: String? = nil, town: String? = nil, ipType: IPType? = nil, minCentiPoints: Int? = nil,
                 minCapacityFen: Fen? = nil) {
         self.industryCode = industryCode; self.town = town; self.ipType = ipType

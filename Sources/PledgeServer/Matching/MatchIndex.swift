@@ -151,14 +151,23 @@ public actor MatchIndex {
         guard products[productId] != nil else { return nil }
         guard let ranking = rankings[productId] else { return [] }
         var page: [RankedCandidate] = []
-        ranking.forEach(after: cursor) { key in
+        // Limited to some firms (a bank's consenting ones), the rank is among those firms: a rank
+        // counted over all would tell the bank how many firms it may not see rank above.
+        let restricted = filter.firmIds
+        var visibleRank = 0
+        ranking.forEach(after: restricted == nil ? cursor : nil) { key in
+            if let allowed = restricted {
+                guard allowed.contains(key.firmId) else { return true }
+                visibleRank += 1
+                if let cursor, !(cursor < key) { return true }
+            }
             if let min = filter.minCentiPoints, key.centiPoints < min { return false }
             if let min = filter.minCapacityFen, key.capacityFen < min { return true }
             guard let firm = firms[key.firmId] else { return true }
             if let industry = filter.industryCode, firm.industryCode != industry { return true }
             if let town = filter.town, firm.town != town { return true }
             if let type = filter.ipType, (heldTypes[firm.id] ?? 0) & Self.bit(type) == 0 { return true }
-            page.append(RankedCandidate(rank: ranking.position(of: key) + 1, key: key, firm: firm))
+            page.append(RankedCandidate(rank: restricted == nil ? ranking.position(of: key) + 1 : visibleRank, key: key, firm: firm))
             return page.count < limit
         }
         return page

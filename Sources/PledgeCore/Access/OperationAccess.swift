@@ -1,0 +1,86 @@
+/// Who may call each operation of openapi.yaml, keyed by operationId. The spec declares the same
+/// thing (`security` and `x-roles` on every operation) and a test holds the two equal, so the
+/// contract a client reads is the rule the server enforces. One middleware applies this table to
+/// every request; no handler checks roles itself.
+public enum OperationAccess: Sendable, Equatable {
+    /// Needs no credentials: health, readiness, metrics and login.
+    case open
+    /// Needs a valid token whose role is in the set.
+    case roles(Set<Role>)
+
+    /// What a request gets.
+    public enum Decision: Sendable, Equatable {
+        case allow
+        /// No (valid) credentials for an operation that needs them: 401.
+        case unauthenticated
+        /// A known caller whose role may not call the operation: 403.
+        case forbidden
+    }
+
+    public static func decide(operationId: String, principal: Principal?) -> Decision {
+        // An operation missing from the table is refused to everyone: a new endpoint is closed
+        // until someone decides who may use it.
+        guard let access = table[operationId] else { return principal == nil ? .unauthenticated : .forbidden }
+        switch access {
+        case .open: return .allow
+        case .roles(let roles):
+            guard let principal else { return .unauthenticated }
+            return roles.contains(principal.role) ? .allow : .forbidden
+        }
+    }
+
+    /// The paths of the open operations. Authentication answers 401 before anything else runs
+    /// (before a POST's idempotency check, before a transaction opens) on every other path.
+    public static let openPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/auth/login"]
+
+    static let staff: Set<Role> = [.administrator, .operations]
+    static let staffAndBanks: Set<Role> = [.administrator, .operations, .bankOfficer]
+    static let everyone = Set(Role.allCases)
+    static let admin: Set<Role> = [.administrator]
+    static let bank: Set<Role> = [.bankOfficer]
+    /// Reports (tag Reports) are aggregates: analysts read them, as do staff.
+    public static let reports: Set<Role> = [.administrator, .operations, .analyst]
+
+    public static let table: [String: OperationAccess] = [
+        // Firms, their assets and valuations are firm-level detail: staff. A bank officer reads one
+        // firm while the firm's consent to share with banks is in force.
+        "listFirms": .roles(staff), "createFirm": .roles(staff), "getFirm": .roles(staffAndBanks),
+        "updateFirm": .roles(staff), "archiveFirm": .roles(staff),
+        "listAssets": .roles(staff), "createAsset": .roles(staff), "getAsset": .roles(staff),
+        "updateAsset": .roles(staff), "archiveAsset": .roles(staff),
+        "listValuations": .roles(staff), "createValuation": .roles(staff), "getValuation": .roles(staff),
+        "updateValuation": .roles(staff), "archiveValuation": .roles(staff),
+        // Banks and targets are the programme's public facts; products are read by their bank's
+        // officers (their own only) and by analysts (terms, not firms).
+        "listBanks": .roles(everyone), "getBank": .roles(everyone), "createBank": .roles(staff),
+        "updateBank": .roles(staff), "archiveBank": .roles(staff),
+        "listProducts": .roles(everyone), "getProduct": .roles(everyone), "createProduct": .roles(staff),
+        "updateProduct": .roles(staff), "archiveProduct": .roles(staff),
+        "listTargets": .roles(everyone), "getTarget": .roles(everyone), "createTarget": .roles(staff),
+        "updateTarget": .roles(staff), "archiveTarget": .roles(staff),
+        // Matching: a firm's own ranking is staff work; a product's candidates go to its bank too
+        // (filtered by consent), every export audited.
+        "listFirmMatches": .roles(staff), "getMatch": .roles(staff), "whatIf": .roles(staff),
+        "listCandidates": .roles(staffAndBanks), "exportCandidates": .roles(staffAndBanks),
+        "getBatchCredit": .roles(staff),
+        "listLicences": .roles(staff), "createLicence": .roles(staff), "archiveLicence": .roles(staff),
+        "listIndustries": .roles(everyone),
+        "getHealth": .open, "getReadiness": .open, "getMetrics": .open,
+        // Applications and loans: staff draft and follow them; a bank officer decides and books
+        // its own bank's (the transition table in Lifecycle says which move is whose).
+        "listApplications": .roles(staffAndBanks), "getApplication": .roles(staffAndBanks),
+        "createApplication": .roles(staff), "transitionApplication": .roles(staffAndBanks),
+        "disburseApplication": .roles(bank), "listLoans": .roles(staffAndBanks), "getLoan": .roles(staffAndBanks),
+        "addLoanEntry": .roles(bank), "renewLoan": .roles(bank),
+        "getHistory": .roles(staff), "listAlerts": .roles(staffAndBanks),
+        // Reports are aggregates.
+        "getProgressReport": .roles(reports), "exportProgressReport": .roles(reports),
+        "getMonthlyReport": .roles(reports), "exportMonthlyReport": .roles(reports),
+        "getCostReport": .roles(reports), "exportCostReport": .roles(reports),
+        // Access itself.
+        "login": .open, "logout": .roles(everyone),
+        "listUsers": .roles(admin), "createUser": .roles(admin), "disableUser": .roles(admin),
+        "listTokens": .roles(everyone), "createToken": .roles(everyone), "revokeToken": .roles(everyone),
+        "listConsents": .roles(staff), "recordConsent": .roles(staff), "withdrawConsent": .roles(staff),
+    ]
+}

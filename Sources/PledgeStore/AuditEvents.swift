@@ -1,0 +1,26 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Named events in audit_log (0005_audit.sql) that no row change records: logins, failed logins,
+/// candidate exports. Written on the pool, outside any request transaction, so the record of a
+/// refused login or of a read survives the request's rollback or read-only transaction.
+public struct AuditEvents: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// `details` is kept as the row's `after` (JSON object).
+    public func record(action: String, entity: String, entityId: Int64?, actor: String, requestId: String?,
+                       details: [String: String] = [:]) async throws {
+        let json = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
+        _ = try await client.query("""
+            INSERT INTO audit_log (actor, request_id, action, entity, entity_id, after)
+            VALUES (\(actor), \(requestId), \(action), \(entity), \(entityId), \(json)::jsonb)
+            """, logger: logger)
+    }
+}

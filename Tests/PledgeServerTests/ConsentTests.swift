@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PledgeCore
+import PledgeTestSupport
+import PostgresNIO
+import Testing
+@testable import PledgeServer
+
+/// A firm reaches a bank only while its consent is in force, and a withdrawal shows at once, even
+/// though the candidate ranking is served from memory.
+@Suite("Access: consent to share with banks")
+struct ConsentTests {
+    func candidateIds(_ client: any TestClientProtocol, _ productId: Int64, as user: TestUser) async throws -> [Int64] {
+        let r = try await client.send(.get, "/products/\(productId)/candidates", as: user)
+        #expect(r.status == .ok, "\(r.text)")
+        return ((r.json["items"] as? [[String: Any]]) ?? []).compactMap { ($0["firmId"] as? NSNumber)?.int64Value }
+    }
+
+    @Test func withdrawnConsentRemovesTheFirmFromTheBankAtOnce() async throws {
+        try await withApp { client, db in
+            let w = try await MatchingAPITests().makeWorld(client)
+            let product = try await client.send(.get, "/products/\(w.productId)")
+            let bankId = try #require((product.json["bankId"] as? NSNumber)?.int64Value)
+            let officer = TestUser.bankOfficer(bankId)
+
+            // The operations centre sees the firm; the bank does not until the firm consents.
+            #expect(try await candidateIds(client, w.productId, as: .operations) == [w.firmId])
+            #expect(try await candidateIds(client, w.productId, as: officer) == [])
+            #expect(try await client.send(.get, "/firms/\(w.firmId)", as: officer).status == .notFound)
+
+            let granted = try await client.send(.post, "/firms/\(w.firmId)/consents",
+                                                json: #"{"grantedOn":"2026-01-05","evidence":"授权书 2026-001"}"#)
+            #expect(granted.status == .created)
+            #expect(granted.json["inForce"] as? Bool == true)
+            let consentId = try #require((granted.json["id"] as? NSNumber)?.int64Value)
+            #expect(try await candidateIds(client, w.productId, as: officer) == [w.firmId])
+            #expect(try await client.send(.get, "/firms/\(w.firmId)", as: officer).status == .ok)
+            let csv = try await client.send(.get, "/products/\(w.productId)/candidates.csv", as: officer)
+            #expect(csv.status == .ok)
+
+            let withdrawn = try await client.send(.delete, "/firms/\(w.firmId)/consents/\(consentId)")
+            #expect(withdrawn.status == .ok)
+            #expect(withdrawn.json["inForce"] as? Bool == false)
+            // The very next request: gone from the candidates, the export and the firm's page.
+            #expect(try await candidateIds(client, w.productId, as: officer) == [])
+            let csvAfter = try await client.send(.get, "/products/\(w.productId)/candidates.csv", as: officer)
+            #expect(!csvAfter.text.contains("测试材料"))
+            #expect(try await client.send(.get, "/firms/\(w.firmId)", as: officer).status == .notFound)
+            #expect(try await candidateIds(client, w.productId, as: .operations) == [w.firmId])
+
+            let consents = try await client.send(.get, "/firms/\(w.firmId)/consents")
+            #expect((consents.json["items"] as? [Any])?.count == 1)
+
+            // The trail: the consent's insert and withdrawal, and every candidate export with its firms.
+            let rows = try await db.query("""
+                SELECT action, entity, actor FROM audit_log WHERE entity IN ('consent', 'product') ORDER BY id
+                """, logger: TestDatabase.logger)
+            var trail: [String] = []
+            for try await (action, entity, actor) in rows.decode((String, String, String).self) { trail.append("\(entity):\(action):\(actor)") }
+            #expect(trail.contains("consent:insert:test-operations"))
+            #expect(trail.contains("consent:update:test-operations"))
+            #expect(trail.filter { $0.hasPrefix("product:export:") }.count >= 6)
+            #expect(trail.contains("product:export:test-bank-\(bankId)"))
+        }
+    }
+
+    @Test func consentToAnotherBankDoesNotReachThisOne() async throws {
+        try await withApp { client, _ in
+            let w = try await MatchingAPITests().makeWorld(client)
+            let product = try await client.send(.get, "/products/\(w.productId)")
+            let bankId = try #require((product.json["bankId"] as? NSNumber)?.int64Value)
+            let other = try await client.send(.post, "/banks", json: #"{"code":"OTHER","name":"另一家银行"}"#)
+            let otherId = try #require((other.json["id"] as? NSNumber)?.int64Value)
+            let r = try await client.send(.post, "/firms/\(w.firmId)/consents", json: #"{"grantedOn":"2026-01-05","bankId":\#(otherId)}"#)
+            #expect(r.status == .created)
+            #expect(try await candidateIds(client, w.productId, as: .bankOfficer(bankId)) == [])
+            let future = try await client.send(.post, "/firms/\(w.firmId)/consents", json: #"{"grantedOn":"2999-01-01"}"#)
+            #expect(future.status == .unprocessableContent)
+            #expect(future.json["field"] as? String == "grantedOn")
+        }
+    }
+
+    /// Without consent a firm is hidden by the database alone; once it applies to the bank, the bank
+    /// sees it (and no other bank does).
+    @Test(arguments: [true, false]) func aFirmReachesTheBankItAppliedTo(serverCheck: Bool) async throws {
+        try await withApp(boundary: BankBoundary(enforced: serverCheck)) { client, db in
+            let w = try await MatchingAPITests().makeWorld(client)
+            let product = try await client.send(.get, "/products/\(w.productId)")
+            let bankId = try #require((product.json["bankId"] as? NSNumber)?.int64Value)
+            let other = try await client.send(.post, "/banks", json: #"{"code":"OTHER2","name":"丙银行"}"#)
+            let otherId = try #require((other.json["id"] as? NSNumber)?.int64Value)
+            let r = try await client.send(.get, "/firms/\(w.firmId)", as: .bankOfficer(bankId))
+            #expect(r.status == .notFound)
+            #expect(!r.text.contains("测试材料"))
+            _ = try await db.query("""
+                INSERT INTO applications (firm_id, bank_id, product_id, amount_fen, term_months)
+                VALUES (\(w.firmId), \(bankId), \(w.productId), 100000000, 12)
+                """, logger: TestDatabase.logger)
+            #expect(try await client.send(.get, "/firms/\(w.firmId)", as: .bankOfficer(bankId)).status == .ok)
+            #expect(try await client.send(.get, "/firms/\(w.firmId)", as: .bankOfficer(otherId)).status == .notFound)
+        }
+    }
+}
