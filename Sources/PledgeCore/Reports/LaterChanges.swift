@@ -2,7 +2,7 @@
 public struct LaterChanges: Sendable, Equatable {
     /// Entries recorded after the as-of day that change figures up to it (corrections and back-dated entries).
     public let entries: Int64
-    /// Of all entries recorded after the as-of day, the corrections (entries that name the entry they correct).
+    /// Of those entries, the corrections (entries that name the entry they correct).
     public let corrections: Int64
 
     public init(entries: Int64, corrections: Int64) {
