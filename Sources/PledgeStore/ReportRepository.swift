@@ -142,7 +142,7 @@ public struct ReportRepository: Sendable {
         return result
     }
 
-    /// Entries recorded after the as-of day that change its figures, and the corrections among all later entries.
+    /// Entries recorded after the as-of day that change its figures, and how many of them are corrections.
     public func laterChanges(asOf: CivilDate) async throws -> LaterChanges {
         let month = asOf.adding(days: 1 - asOf.day)
         let monthEnd = YearMonth(asOf).lastDay
@@ -152,7 +152,8 @@ public struct ReportRepository: Sendable {
                  + (SELECT coalesce(sum(entries), 0)::bigint FROM report_daily
                      WHERE known_on > \(asOf) AND known_on <= \(monthEnd) AND effective_on <= \(asOf)),
                    (SELECT count(*) FROM loan_entries
-                     WHERE corrects_id IS NOT NULL AND recorded_at >= ((\(asOf)::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'))
+                     WHERE corrects_id IS NOT NULL AND recorded_at >= ((\(asOf)::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+                       AND effective_on <= \(asOf))
             """, logger: logger)
         for try await (entries, corrections) in rows.decode((Int64, Int64).self) {
             return LaterChanges(entries: entries, corrections: corrections)

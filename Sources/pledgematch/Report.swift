@@ -22,7 +22,7 @@ struct ReportOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
 
     /// Runs `body` on the reports of the configured database and prints its sheet.
-    func print(_ name: String, _ body: @escaping @Sendable (ReportRepository) async throws -> ReportSheet) async throws {
+    func show(_ body: @escaping @Sendable (ReportRepository) async throws -> ReportSheet) async throws {
         let logger = try database.makeLogger("pledgematch.report")
         let db = try database.open(logger: logger)
         defer { db.close(logger: logger) }
@@ -57,7 +57,7 @@ struct ReportProgress: AsyncParsableCommand {
 
     func run() async throws {
         let asOf = try options.range(from: nil, to: nil).asOf
-        try await options.print("progress") { reports in
+        try await options.show { reports in
             ReportSheets.progress(try await reports.progress(asOf: asOf), generatedAt: ReportOptions.generatedAt)
         }
     }
@@ -85,7 +85,7 @@ struct ReportMonthly: AsyncParsableCommand {
             if !dimensions.contains(d) { dimensions.append(d) }
         }
         let chosen = dimensions
-        try await options.print("monthly") { reports in
+        try await options.show { reports in
             ReportSheets.monthly(try await reports.monthly(range, dimensions: chosen), generatedAt: ReportOptions.generatedAt)
         }
     }
@@ -101,7 +101,7 @@ struct ReportCost: AsyncParsableCommand {
 
     func run() async throws {
         let range = try options.range(from: from, to: to)
-        try await options.print("cost") { reports in
+        try await options.show { reports in
             ReportSheets.cost(try await reports.cost(range), generatedAt: ReportOptions.generatedAt)
         }
     }
