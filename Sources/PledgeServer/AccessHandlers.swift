@@ -22,7 +22,11 @@ extension PledgeService {
             throw AccessProblem.throttled(limit, retryAfter: throttle.windowSeconds)
         }
         let found = try await users.credentials(login: login)
-        guard try await Passwords.verify(body.password, hash: found?.passwordHash), let user = found?.user else {
+        // bcrypt stops at a NUL and after 72 bytes, and no stored password is longer or holds one: such
+        // an attempt is wrong whatever it starts with (the decoy keeps its timing).
+        let plausible = body.password.utf8.count <= UserInput.maximumPasswordBytes && !body.password.utf8.contains(0)
+        guard try await Passwords.verify(body.password, hash: plausible ? found?.passwordHash : nil), plausible,
+              let user = found?.user else {
             try await users.recordFailure(login: login, address: origin.address)
             try await audit.record(action: "login_failed", entity: "user", entityId: found?.user.id, actor: login,
                                    requestId: origin.requestId, details: ["address": origin.address])

@@ -22,6 +22,10 @@ public enum RequestPrincipal {
 /// another body gets 422, and a replay while the first still runs gets 409. Only successful
 /// responses are kept: a refused request changed nothing, so running it again is harmless.
 /// Serialization failures and deadlocks are retried a few times before they reach the client.
+///
+/// Every request transaction takes the database role pledgematch_app and carries the caller's role
+/// and bank, so row-level security (0007_access.sql) binds it; a bank officer's reads run in such a
+/// transaction too, read-only. Open operations (health, login) run outside any.
 struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
     let database: Database
     let maxBytes: Int

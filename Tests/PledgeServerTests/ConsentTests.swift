@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PledgeCore
+import PledgeStore
 import PledgeTestSupport
 import PostgresNIO
 import Testing
@@ -99,6 +100,48 @@ struct ConsentTests {
                 """, logger: TestDatabase.logger)
             #expect(try await client.send(.get, "/firms/\(w.firmId)", as: .bankOfficer(bankId)).status == .ok)
             #expect(try await client.send(.get, "/firms/\(w.firmId)", as: .bankOfficer(otherId)).status == .notFound)
+        }
+    }
+}
+
+/// On the demo data: a bank officer pages through exactly the consenting part of the ranking, in the
+/// same order, ranked 1…n among what it may see.
+@Suite("Access: a bank's view of the ranking")
+struct ConsentRankingTests {
+    func page(_ client: any TestClientProtocol, _ productId: Int64, as user: TestUser, limit: Int) async throws -> [(rank: Int, firm: Int64)] {
+        var result: [(Int, Int64)] = []
+        var cursor: String?
+        repeat {
+            let r = try await client.send(.get, "/products/\(productId)/candidates?limit=\(limit)" + (cursor.map { "&cursor=\($0)" } ?? ""), as: user)
+            #expect(r.status == .ok)
+            for item in (r.json["items"] as? [[String: Any]]) ?? [] {
+                result.append(((item["rank"] as? Int) ?? -1, (item["firmId"] as? NSNumber)?.int64Value ?? -1))
+            }
+            cursor = r.json["nextCursor"] as? String
+        } while cursor != nil
+        return result
+    }
+
+    @Test func officerSeesTheConsentingSubsetInOrder() async throws {
+        try await withApp { client, db in
+            _ = try await DemoLoader(client: db, logger: TestDatabase.logger).loadIfEmpty(today: BusinessCalendar.today())
+            _ = try await db.query("""
+                INSERT INTO firm_consents (firm_id, scope, granted_on, recorded_by)
+                SELECT id, 'share_with_banks', date '2026-01-01', 'test' FROM firms WHERE id % 2 = 0
+                """, logger: TestDatabase.logger)
+            var productId: Int64 = 0
+            var bankId: Int64 = 0
+            for try await (p, b) in try await db.query("""
+                SELECT id, bank_id FROM loan_products ORDER BY id LIMIT 1
+                """, logger: TestDatabase.logger).decode((Int64, Int64).self) { (productId, bankId) = (p, b) }
+            let all = try await page(client, productId, as: .operations, limit: 200)
+            #expect(all.count > 10)
+            let seen = try await page(client, productId, as: .bankOfficer(bankId), limit: 7)
+            let expected: [Int64] = all.map(\.firm).filter { $0 % 2 == 0 }
+            let seenFirms: [Int64] = seen.map(\.firm)
+            let seenRanks: [Int] = seen.map(\.rank)
+            #expect(seenFirms == expected)
+            #expect(seenRanks == Array(1...max(1, seen.count)))
         }
     }
 }

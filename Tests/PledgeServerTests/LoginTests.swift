@@ -45,6 +45,10 @@ struct LoginTests {
             let wrong = try await login(client, "zhang.wei", "wrong password!")
             #expect(wrong.status == .unauthorized)
             #expect(wrong.json["code"] as? String == "invalid_credentials")
+            // bcrypt would stop at the NUL and accept the prefix; the server does not.
+            let padded = try await client.send(.post, "/auth/login", json: #"{"login":"zhang.wei","password":"correct horse battery\u0000x"}"#,
+                                               as: .anonymous)
+            #expect(padded.status == .unauthorized)
             let unknown = try await login(client, "nobody", "wrong password!")
             #expect(unknown.json["code"] as? String == "invalid_credentials")
 
@@ -52,7 +56,7 @@ struct LoginTests {
             for try await (action, actor) in try await db.query(
                 "SELECT action, actor FROM audit_log WHERE entity = 'user' AND action LIKE 'login%' ORDER BY id",
                 logger: TestDatabase.logger).decode((String, String).self) { actions.append("\(action):\(actor)") }
-            #expect(actions == ["login:zhang.wei", "login:zhang.wei", "login_failed:zhang.wei", "login_failed:nobody"])
+            #expect(actions == ["login:zhang.wei", "login:zhang.wei", "login_failed:zhang.wei", "login_failed:zhang.wei", "login_failed:nobody"])
             // Only the hash of a token is stored.
             var stored = 0
             for try await n in try await db.query("SELECT count(*) FROM access_tokens WHERE secret_hash = \(ByteBuffer(bytes: UserRepository.secretHash(token)))",
