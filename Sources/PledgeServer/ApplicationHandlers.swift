@@ -12,7 +12,7 @@ extension PledgeService {
         var filter = LifecycleRepository.ApplicationFilter(
             state: q.state.flatMap { ApplicationState(rawValue: $0.rawValue) }, firmId: try QueryCheck.id(q.firmId, "firmId"),
             bankId: try QueryCheck.id(q.bankId, "bankId"), productId: try QueryCheck.id(q.productId, "productId"))
-        if let bank = Self.boundBank() {
+        if let bank = boundary.scope {
             if let asked = filter.bankId, asked != bank { return .ok(.init(body: .json(.init(items: [])))) }
             filter.bankId = bank
         }
@@ -27,7 +27,10 @@ extension PledgeService {
         guard let product = try await matching.product(request.productId, using: database) else {
             throw Self.invalid("unknown_product", "productId", zh: "贷款产品不存在或已归档", en: "No such (active) loan product")
         }
-        try Self.checkBank(product.bankId)
+        // Another bank's product is, to this officer, no product at all.
+        if let bank = boundary.scope, bank != product.bankId {
+            throw Self.invalid("unknown_product", "productId", zh: "贷款产品不存在或已归档", en: "No such (active) loan product")
+        }
         guard let (firm, assets) = try await matching.firm(request.firmId, using: database) else {
             throw Self.invalid("unknown_firm", "firmId", zh: "企业不存在或已归档", en: "No such (active) firm")
         }
@@ -95,10 +98,10 @@ extension PledgeService {
 
     /// The application, if the caller may see it; another bank's is "not found", never "forbidden".
     func reachableApplication(_ id: Int64, lock: Bool) async throws -> ApplicationRecord {
-        guard let app = try await lifecycle.application(id: id, lock: lock),
-              RequestPrincipal.current?.canReach(bankId: app.bankId) ?? true else {
+        guard let app = try await lifecycle.application(id: id, lock: lock) else {
             throw StoreError.notFound(entity: "application", id: id)
         }
+        try boundary.check(bankId: app.bankId, entity: "application", id: id)
         return app
     }
 
@@ -153,18 +156,6 @@ extension PledgeService {
         guard let first = failed.first else { return }
         throw APIProblem(.conflict, code: "gate_failed", zh: "准入条件未通过：\(first.zh)", en: "A hard gate failed: \(first.en)",
                          field: first.code, errors: failed)
-    }
-
-    static func checkBank(_ bankId: Int64) throws {
-        if let p = RequestPrincipal.current, !p.canReach(bankId: bankId) {
-            throw invalid("unknown_product", "productId", zh: "贷款产品不存在或已归档", en: "No such (active) loan product")
-        }
-    }
-
-    /// The bank a bank officer is held to; nil for everyone else.
-    static func boundBank() -> Int64? {
-        guard let p = RequestPrincipal.current, p.role == .bankOfficer else { return nil }
-        return p.bankId ?? -1
     }
 
     static var actor: String { RequestPrincipal.current?.actor ?? "anonymous" }

@@ -28,7 +28,7 @@ extension PledgeService {
             }
             day = parsed
         }
-        let alerts = try await auditTrail.alerts(asOf: day, bankId: Self.boundBank())
+        let alerts = try await auditTrail.alerts(asOf: day, bankId: boundary.scope)
         return .ok(.init(body: .json(.init(asOf: day.api, items: alerts.map { Self.alert($0, asOf: day) }))))
     }
 

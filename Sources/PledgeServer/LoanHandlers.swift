@@ -10,7 +10,7 @@ extension PledgeService {
         let q = input.query
         var filter = LifecycleRepository.LoanFilter(firmId: try QueryCheck.id(q.firmId, "firmId"), bankId: try QueryCheck.id(q.bankId, "bankId"),
                                                     applicationId: try QueryCheck.id(q.applicationId, "applicationId"))
-        if let bank = Self.boundBank() {
+        if let bank = boundary.scope {
             if let asked = filter.bankId, asked != bank { return .ok(.init(body: .json(.init(items: [])))) }
             filter.bankId = bank
         }
@@ -101,10 +101,8 @@ extension PledgeService {
     }
 
     func reachableLoan(_ id: Int64, lock: Bool) async throws -> LoanRecord {
-        guard let loan = try await lifecycle.loan(id: id, lock: lock),
-              RequestPrincipal.current?.canReach(bankId: loan.bankId) ?? true else {
-            throw StoreError.notFound(entity: "loan", id: id)
-        }
+        guard let loan = try await lifecycle.loan(id: id, lock: lock) else { throw StoreError.notFound(entity: "loan", id: id) }
+        try boundary.check(bankId: loan.bankId, entity: "loan", id: id)
         return loan
     }
 
