@@ -21,19 +21,20 @@ public struct AppConfiguration: Sendable {
     }
 }
 
-/// The composition root: the router with its middleware and handlers, and the database client
-/// as a service so it starts before the HTTP server and stops after it.
-public func buildApplication(configuration: AppConfiguration, client: PostgresClient,
+/// The composition root: the router with its middleware and handlers, and the database clients
+/// as services so they start before the HTTP server and stop after it. `engineClient` is the
+/// matching index's own pool (`DatabaseURL.engine`).
+public func buildApplication(configuration: AppConfiguration, client: PostgresClient, engineClient: PostgresClient,
                              metrics: PrometheusCollectorRegistry,
                              logger: Logger) throws -> some ApplicationProtocol {
-    let index = MatchIndex(repository: MatchingRepository(client: client, logger: logger), logger: logger,
+    let index = MatchIndex(repository: MatchingRepository(client: engineClient, logger: logger), logger: logger,
                            today: { BusinessCalendar.today() })
     let router = try buildRouter(client: client, metrics: metrics, logger: logger, index: index)
     var app = Application(router: router,
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                serverName: "PledgeMatch"),
                           logger: logger)
-    app.addServices(client, MatchIndexWarmUp(index: index, logger: logger))
+    app.addServices(client, engineClient, MatchIndexWarmUp(index: index, logger: logger))
     return app
 }
 

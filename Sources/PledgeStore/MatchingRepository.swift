@@ -39,7 +39,7 @@ public struct MatchingRepository: Sendable {
             _ = try await conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             do {
                 let clock = try await currentClock(conn)
-                let snapshot = MatchSnapshot(clock: clock, firms: try await withDefaults(firms(conn), conn, ids: nil),
+                let snapshot = MatchSnapshot(clock: clock, firms: try await firms(conn),
                                              assets: try await assets(conn),
                                              products: try await products(conn, ids: nil), licences: try await licences(conn))
                 _ = try await conn.query("COMMIT", logger: logger)
@@ -72,9 +72,6 @@ public struct MatchingRepository: Sendable {
             if let firm = row.firm, result.firms.last?.id != firm.id { result.firms.append(firm) }
             if let asset = row.asset { result.assets.append(asset) }
         }
-        if !result.firms.isEmpty {
-            result.firms = try await client.withConnection { try await withDefaults(result.firms, $0, ids: result.firms.map(\.id)) }
-        }
         return result
     }
 
@@ -83,8 +80,7 @@ public struct MatchingRepository: Sendable {
     public func firm(_ id: Int64, using db: Database) async throws -> (firm: MatchFirm, assets: [MatchAsset])? {
         let firms = try await db.query(PostgresQuery(unsafeSQL: Self.firmSelect + " WHERE f.archived_at IS NULL AND f.id = $1",
                                                      binds: LifecycleRepository.binds(id)), logger: logger)
-        guard let found = try await decodeAll(firms, { try Self.decodeFirm($0) }).first else { return nil }
-        let firm = try await db.withConnection { try await withDefaults([found], $0, ids: [id]) }[0]
+        guard let firm = try await decodeAll(firms, { try Self.decodeFirm($0) }).first else { return nil }
         let assets = try await db.query(PostgresQuery(unsafeSQL: Self.assetSelect + " WHERE a.archived_at IS NULL AND a.firm_id = $1",
                                                       binds: LifecycleRepository.binds(id)), logger: logger)
         return (firm, try await decodeAll(assets, { try Self.decodeAsset($0) }))
@@ -92,26 +88,6 @@ public struct MatchingRepository: Sendable {
 
     public func product(_ id: Int64, using db: Database) async throws -> MatchProduct? {
         try await db.withConnection { try await products($0, ids: [id]).first }
-    }
-
-    /// Each firm's loans in default, read on their own: inside the catch-up statement this count
-    /// made PostgreSQL plan it afresh on every call (1.5 ms), and the catch-up runs before every answer.
-    private func withDefaults(_ firms: [MatchFirm], _ conn: PostgresConnection, ids: [Int64]?) async throws -> [MatchFirm] {
-        let rows = try await conn.query("""
-            SELECT firm_id, count(*)::int FROM (
-                SELECT firm_id, loan_id FROM loan_entries
-                WHERE kind = 'default' AND (\(ids)::bigint[] IS NULL OR firm_id = ANY(\(ids)))
-                GROUP BY firm_id, loan_id HAVING sum(amount_fen) > 0) d
-            GROUP BY firm_id
-            """, logger: logger)
-        var counts: [Int64: Int] = [:]
-        for try await (firm, n) in rows.decode((Int64, Int).self) { counts[firm] = n }
-        guard !counts.isEmpty else { return firms }
-        return firms.map { firm in
-            var firm = firm
-            firm.defaultedLoans = counts[firm.id] ?? 0
-            return firm
-        }
     }
 
     public func products(_ ids: Set<Int64>) async throws -> [MatchProduct] {
@@ -132,7 +108,7 @@ public struct MatchingRepository: Sendable {
     static let firmSelect = """
         SELECT f.id, f.industry_code, i.priority, f.town, f.size, f.founded_on, f.annual_revenue_fen, f.rd_expense_fen,
                f.total_assets_fen, f.total_liabilities_fen, f.high_tech, f.specialized, f.ip_demonstration, f.bad_credit,
-               f.name
+               f.name, \(defaultedLoans("f"))
         FROM firms f JOIN industries i ON i.code = f.industry_code
         """
 
@@ -181,7 +157,7 @@ public struct MatchingRepository: Sendable {
             totalAssetsFen: try r[o + 8].decode(Int64?.self), totalLiabilitiesFen: try r[o + 9].decode(Int64?.self),
             highTech: try r[o + 10].decode(Bool.self), specialized: try r[o + 11].decode(Bool.self),
             ipDemonstration: try r[o + 12].decode(Bool.self), badCredit: try r[o + 13].decode(Bool.self),
-            name: try r[o + 14].decode(String.self))
+            defaultedLoans: try r[o + 15].decode(Int.self), name: try r[o + 14].decode(String.self))
     }
 
     static func decodeAsset(_ r: PostgresRandomAccessRow, at o: Int = 0) throws -> MatchAsset {
@@ -244,11 +220,11 @@ public struct MatchingRepository: Sendable {
 /// One row per changed firm's asset (or one per firm without assets, or one with neither when only
 /// products changed), each carrying the change log's summary. Prepared, so its plan can be made once
 /// per connection: planning the lateral joins (1.3 ms) took longer than running them (0.2 ms).
-/// PostgreSQL keeps a generic plan only when its estimate is no worse than the custom plans';
-/// `n > $1` alone is guessed to match a third of the log, so the generic plan never won. A closed
-/// range on n is guessed at 0.5%, and after five executions the plan is made no more.
+/// PostgreSQL keeps a generic plan only when its estimate is no worse than the custom plans', and as
+/// the change log grows it never is; so the engine's pool forces generic plans (`DatabaseURL.engine`).
+/// The closed range on n keeps that plan's row estimate small (0.5% of the log, not a third).
 struct ChangesStatement: PostgresPreparedStatement {
-    static let firmColumns = 15
+    static let firmColumns = 16
     static let sql = """
         WITH c AS MATERIALIZED (SELECT n, firm_id, product_id, source FROM engine_changes
                                 WHERE n > $1 AND n < $1 + 1000000000000),

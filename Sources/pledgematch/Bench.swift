@@ -28,29 +28,43 @@ struct BenchMatch: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        var quiet = try database.makeLogger("pledgematch.bench")
-        quiet.logLevel = max(quiet.logLevel, .notice)
-        let logger = quiet
-        guard database.databaseURL == nil else {
+        let (firms, assets, samples) = (self.firms, self.assets, self.samples)
+        try await database.withBenchCluster(database: "pledgematch_bench") { embedded, logger in
+            let config = DatabaseURL.tuned(embedded.clientConfiguration(database: "pledgematch_bench"))
+            try await withRunningClient(config, logger: logger) { client in
+                try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+                try await withRunningClient(DatabaseURL.engine(config), logger: logger) { engineClient in
+                    try await MatchBenchmark(client: client, engineClient: engineClient, logger: logger, samples: samples)
+                        .run(firms: firms, assets: assets)
+                }
+            }
+        }
+    }
+}
+
+extension DatabaseOptions {
+    /// Starts the embedded cluster (stopping it afterwards if this started it), makes sure `database`
+    /// exists in it and hands both to `body` with a logger quiet below notices.
+    func withBenchCluster(database name: String, _ body: (EmbeddedPostgres, Logger) async throws -> Void) async throws {
+        var logger = try makeLogger("pledgematch.bench")
+        logger.logLevel = max(logger.logLevel, .notice)
+        guard databaseURL == nil else {
             throw ValidationError("bench writes its own database; run it on the embedded cluster (unset DATABASE_URL).")
         }
-        let embedded = EmbeddedPostgres(dataDirectory: database.dataDir)
+        let embedded = EmbeddedPostgres(dataDirectory: dataDir)
         let started = try embedded.start(logger: logger)
         defer { if started { embedded.stop(logger: logger) } }
-        try embedded.createDatabaseIfMissing(name: "pledgematch_bench")
-        let config = DatabaseURL.tuned(embedded.clientConfiguration(database: "pledgematch_bench"))
-        let (firms, assets, samples) = (self.firms, self.assets, self.samples)
-        try await withRunningClient(config, logger: logger) { client in
-            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
-            try await MatchBenchmark(client: client, logger: logger, samples: samples)
-                .run(firms: firms, assets: assets)
-        }
+        try embedded.createDatabaseIfMissing(name: name)
+        try await body(embedded, logger)
     }
 }
 
 /// The measurements themselves, printed as they come.
 struct MatchBenchmark {
     let client: PostgresClient
+    /// The index's own pool, as the server has it (`DatabaseURL.engine`); `nil` where only the
+    /// measuring helpers are used.
+    var engineClient: PostgresClient? = nil
     let logger: Logger
     let samples: Int
 
@@ -66,7 +80,8 @@ struct MatchBenchmark {
             try await data.generate(firms: firms, assets: assets) { say("  \($0)") }
         }
         let today = BusinessCalendar.today()
-        let index = MatchIndex(repository: MatchingRepository(client: client, logger: logger), logger: logger, today: { today })
+        let index = MatchIndex(repository: MatchingRepository(client: engineClient ?? client, logger: logger), logger: logger,
+                               today: { today })
         let rssBefore = Memory.residentBytes()
         let buildStart = ContinuousClock.now
         try await index.sync()

@@ -25,16 +25,12 @@ struct BenchReport: AsyncParsableCommand {
     static let databaseName = "pledgematch_bench_reports"
 
     func run() async throws {
-        var quiet = try database.makeLogger("pledgematch.bench")
-        quiet.logLevel = max(quiet.logLevel, .notice)
-        let logger = quiet
-        guard database.databaseURL == nil else {
-            throw ValidationError("bench writes its own database; run it on the embedded cluster (unset DATABASE_URL).")
+        try await database.withBenchCluster(database: Self.databaseName) { embedded, logger in
+            try await run(embedded, logger: logger)
         }
-        let embedded = EmbeddedPostgres(dataDirectory: database.dataDir)
-        let started = try embedded.start(logger: logger)
-        defer { if started { embedded.stop(logger: logger) } }
-        try embedded.createDatabaseIfMissing(name: Self.databaseName)
+    }
+
+    private func run(_ embedded: EmbeddedPostgres, logger: Logger) async throws {
         let (loans, firms, samples) = (self.loans, self.firms, self.samples)
         let config = DatabaseURL.tuned(embedded.clientConfiguration(database: Self.databaseName))
         let have = try await withRunningClient(config, logger: logger) { client in

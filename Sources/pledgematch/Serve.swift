@@ -36,8 +36,9 @@ struct Serve: AsyncParsableCommand {
         defer { db.close(logger: logger, always: true) }
         try await prepare(db.configuration, embedded: db.isEmbedded, logger: logger)
         let client = PostgresClient(configuration: db.configuration, backgroundLogger: logger)
+        let engineClient = PostgresClient(configuration: DatabaseURL.engine(db.configuration), backgroundLogger: logger)
         let app = try buildApplication(configuration: AppConfiguration(host: host, port: port, logLevel: logger.logLevel),
-                                       client: client, metrics: registry, logger: logger)
+                                       client: client, engineClient: engineClient, metrics: registry, logger: logger)
         print("PledgeMatch is listening on http://\(host):\(port)  (API document: openapi.yaml; Ctrl-C stops)")
         try await app.runService()
     }

@@ -14,12 +14,17 @@ import Prometheus
 /// database's row-level security alone.
 func withApp(throttle: LoginThrottle = LoginThrottle(), boundary: BankBoundary = BankBoundary(),
              _ body: @Sendable @escaping (any TestClientProtocol, PostgresClient) async throws -> Void) async throws {
-    try await TestDatabase.withDatabase { client in
-        let router = try buildRouter(client: client, metrics: PrometheusCollectorRegistry(), logger: TestDatabase.logger,
-                                     throttle: throttle, boundary: boundary)
-        let app = Application(router: router, logger: TestDatabase.logger)
-        try await TestUsers.$current.withValue(TestUsers(client: client)) {
-            try await app.test(.router) { testClient in try await body(testClient, client) }
+    try await TestDatabase.withDatabase { client, configuration in
+        // The matching index reads through its own pool, with generic plans, as in `serve`.
+        try await withRunningClient(DatabaseURL.engine(configuration), logger: TestDatabase.logger) { engineClient in
+            let index = MatchIndex(repository: MatchingRepository(client: engineClient, logger: TestDatabase.logger),
+                                   logger: TestDatabase.logger, today: { BusinessCalendar.today() })
+            let router = try buildRouter(client: client, metrics: PrometheusCollectorRegistry(), logger: TestDatabase.logger,
+                                         index: index, throttle: throttle, boundary: boundary)
+            let app = Application(router: router, logger: TestDatabase.logger)
+            try await TestUsers.$current.withValue(TestUsers(client: client)) {
+                try await app.test(.router) { testClient in try await body(testClient, client) }
+            }
         }
     }
 }

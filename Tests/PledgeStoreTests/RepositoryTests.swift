@@ -24,6 +24,33 @@ struct RepositoryTests {
         }
     }
 
+    @Test("The engine's pool runs its catch-up on a generic plan; other pools keep custom plans")
+    func engineCatchUpIsPlannedOnce() async throws {
+        try await TestDatabase.withDatabase { client, configuration in
+            try await withRunningClient(DatabaseURL.engine(configuration), logger: logger) { engine in
+                let plans = try await engine.withConnection { conn in
+                    for _ in 0..<3 {
+                        let rows = try await conn.execute(ChangesStatement(after: 0), logger: logger)
+                        for try await _ in rows {}
+                    }
+                    let rows = try await conn.query("""
+                        SELECT generic_plans, custom_plans, current_setting('plan_cache_mode') FROM pg_prepared_statements
+                        WHERE statement LIKE '%engine_changes%'
+                        """, logger: logger)
+                    var found: [(Int, Int, String)] = []
+                    for try await row in rows.decode((Int, Int, String).self) { found.append(row) }
+                    return found
+                }
+                #expect(plans.count == 1)
+                #expect(plans.first?.0 == 3 && plans.first?.1 == 0 && plans.first?.2 == "force_generic_plan")
+            }
+            var settings: [String] = []
+            for try await setting in try await client.query("SELECT current_setting('plan_cache_mode')", logger: logger)
+                .decode(String.self) { settings.append(setting) }
+            #expect(settings == ["auto"])
+        }
+    }
+
     @Test func unknownIndustryIsInvalid() async throws {
         try await TestDatabase.withDatabase { client in
             var f = try firm()

@@ -19,11 +19,19 @@ public enum TestDatabase {
 
     /// Runs `body` with a client on a new, migrated, empty database that is dropped afterwards.
     public static func withDatabase<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        try await withDatabase { client, _ in try await body(client) }
+    }
+
+    /// The same, also handing over the database's client configuration, for a second pool on it
+    /// (the matching engine's).
+    public static func withDatabase<T: Sendable>(
+        _ body: @Sendable (PostgresClient, PostgresClient.Configuration) async throws -> T) async throws -> T {
         let template = try await Template.shared.name()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         try await createFromTemplate(String(name), template: template)
         do {
-            let result = try await withClient(database: String(name), body)
+            let configuration = cluster.clientConfiguration(database: String(name))
+            let result = try await withClient(database: String(name)) { try await body($0, configuration) }
             try? await offPool { try cluster.dropDatabase(name: String(name)) }
             return result
         } catch {
