@@ -60,17 +60,21 @@ public struct MatchingRepository: Sendable {
     public func changes(after clock: Int64) async throws -> EngineChanges {
         var result = EngineChanges(clock: clock, firmIds: [], productIds: [], licencesChanged: false)
         let rows = try await client.execute(ChangesStatement(after: clock), logger: logger)
+        // Every row repeats the summary and the firm; each is decoded once.
         var first = true
         for try await row in rows {
+            let r = row.makeRandomAccess()
             if first {
                 first = false
-                result.clock = row.clock
-                result.firmIds = Set(row.firmIds)
-                result.productIds = Set(row.productIds)
-                result.licencesChanged = row.licencesChanged
+                result = try ChangesStatement.header(r)
             }
-            if let firm = row.firm, result.firms.last?.id != firm.id { result.firms.append(firm) }
-            if let asset = row.asset { result.assets.append(asset) }
+            let firmId = try r[ChangesStatement.firmAt].decode(Int64?.self)
+            if let firmId, result.firms.last?.id != firmId {
+                result.firms.append(try Self.decodeFirm(r, at: ChangesStatement.firmAt))
+            }
+            if try r[ChangesStatement.assetAt].decode(Int64?.self) != nil {
+                result.assets.append(try Self.decodeAsset(r, at: ChangesStatement.assetAt))
+            }
         }
         return result
     }
@@ -237,17 +241,11 @@ struct ChangesStatement: PostgresPreparedStatement {
         a AS (\(MatchingRepository.assetSelect) WHERE a.archived_at IS NULL AND a.firm_id IN (SELECT firm_id FROM c))
         SELECT h.clock, h.firm_ids, h.product_ids, h.licences, f.*, a.*
         FROM h LEFT JOIN f ON true LEFT JOIN a ON a.firm_id = f.id
-        ORDER BY 5, \(5 + firmColumns)
+        ORDER BY \(firmAt + 1), \(assetAt + 1)
         """
 
-    struct Row {
-        var clock: Int64
-        var firmIds: [Int64]
-        var productIds: [Int64]
-        var licencesChanged: Bool
-        var firm: MatchFirm?
-        var asset: MatchAsset?
-    }
+    static let firmAt = 4
+    static let assetAt = firmAt + firmColumns
 
     var after: Int64
 
@@ -257,13 +255,12 @@ struct ChangesStatement: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> Row {
-        let r = row.makeRandomAccess()
-        let hasFirm = try r[4].decode(Int64?.self) != nil
-        let hasAsset = try r[4 + Self.firmColumns].decode(Int64?.self) != nil
-        return Row(clock: try r[0].decode(Int64.self), firmIds: try r[1].decode([Int64].self),
-                   productIds: try r[2].decode([Int64].self), licencesChanged: try r[3].decode(Bool.self),
-                   firm: hasFirm ? try MatchingRepository.decodeFirm(r, at: 4) : nil,
-                   asset: hasAsset ? try MatchingRepository.decodeAsset(r, at: 4 + Self.firmColumns) : nil)
+    /// Rows are decoded by `MatchingRepository.changes`, which reads each firm's columns once.
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+
+    /// The change log's summary, which every row repeats.
+    static func header(_ r: PostgresRandomAccessRow) throws -> EngineChanges {
+        EngineChanges(clock: try r[0].decode(Int64.self), firmIds: Set(try r[1].decode([Int64].self)),
+                      productIds: Set(try r[2].decode([Int64].self)), licencesChanged: try r[3].decode(Bool.self))
     }
 }
