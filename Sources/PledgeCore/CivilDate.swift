@@ -48,12 +48,23 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return era * 146_097 + doe - 719_468
     }
 
+    /// `YYYY-MM-DD`, written byte by byte: explanations print thousands of dates.
     public var description: String {
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+        String(unsafeUninitializedCapacity: 10) { buffer in
+            func put(_ value: Int, width: Int, at end: Int) {
+                var v = value
+                for i in stride(from: end, to: end - width, by: -1) {
+                    buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+            }
+            put(year, width: 4, at: 3)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, width: 2, at: 6)
+            buffer[7] = UInt8(ascii: "-")
+            put(day, width: 2, at: 9)
+            return 10
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }

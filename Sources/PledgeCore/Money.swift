@@ -20,16 +20,30 @@ public enum Money {
     }
 
     /// `¥1,234,567.89` style text for messages.
+    /// Written byte by byte: explaining one firm's products writes thousands of these.
     public static func yuanText(_ fen: Fen) -> String {
-        let sign = fen < 0 ? "-" : ""
-        let magnitude = fen.magnitude
-        let yuan = String(magnitude / 100)
-        let cents = magnitude % 100
-        var grouped = ""
-        for (i, ch) in yuan.reversed().enumerated() {
-            if i > 0, i % 3 == 0 { grouped.append(",") }
-            grouped.append(ch)
+        var m = fen.magnitude
+        let cents = Int(m % 100)
+        m /= 100
+        var yuanDigits = 1
+        var rest = m / 10
+        while rest > 0 { yuanDigits += 1; rest /= 10 }
+        let length = (fen < 0 ? 1 : 0) + 2 + yuanDigits + (yuanDigits - 1) / 3 + 3  // sign, ¥ (2 bytes), digits, commas, .cc
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var i = length - 1
+            func put(_ byte: UInt8) { buffer[i] = byte; i -= 1 }
+            put(UInt8(ascii: "0") + UInt8(cents % 10))
+            put(UInt8(ascii: "0") + UInt8(cents / 10))
+            put(UInt8(ascii: "."))
+            for digit in 0..<yuanDigits {
+                if digit > 0, digit % 3 == 0 { put(UInt8(ascii: ",")) }
+                put(UInt8(ascii: "0") + UInt8(m % 10))
+                m /= 10
+            }
+            put(0xA5)  // ¥ is U+00A5: C2 A5 in UTF-8
+            put(0xC2)
+            if fen < 0 { put(UInt8(ascii: "-")) }
+            return length
         }
-        return "\(sign)¥\(String(grouped.reversed())).\(cents < 10 ? "0" : "")\(cents)"
     }
 }

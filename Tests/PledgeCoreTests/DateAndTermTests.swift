@@ -8,6 +8,8 @@ import Testing
             #expect(date.daysSinceEpoch == days)
         }
         #expect(CivilDate(daysSinceEpoch: 0).description == "1970-01-01")
+        #expect(CivilDate(year: 1, month: 2, day: 3)!.description == "0001-02-03")
+        #expect(CivilDate(year: 9999, month: 12, day: 31)!.description == "9999-12-31")
         #expect(CivilDate(iso: "2000-01-01")!.daysSinceEpoch == 10_957)
     }
 
@@ -65,5 +67,27 @@ struct ProtectionTermTests {
         #expect(Money.yuanText(5) == "¥0.05")
         #expect(Money.yuanText(-123_456) == "-¥1,234.56")
         #expect(Money.fenPerYi * 12 == 120_000_000_000)
+        #expect(Money.yuanText(0) == "¥0.00")
+        #expect(Money.yuanText(99_999_900) == "¥999,999.00")
+        #expect(Money.yuanText(100_000_000) == "¥1,000,000.00")
+        #expect(Money.yuanText(Int64.min) == "-¥92,233,720,368,547,758.08")
+    }
+
+    /// The byte-level writer against the plain one it replaced, over every magnitude.
+    @Test func yuanTextAgreesWithThePlainForm() {
+        func plain(_ fen: Fen) -> String {
+            let yuan = String(fen.magnitude / 100), cents = fen.magnitude % 100
+            var grouped = ""
+            for (i, ch) in yuan.reversed().enumerated() {
+                if i > 0, i % 3 == 0 { grouped.append(",") }
+                grouped.append(ch)
+            }
+            return "\(fen < 0 ? "-" : "")¥\(String(grouped.reversed())).\(cents < 10 ? "0" : "")\(cents)"
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let fen = Fen.random(in: Fen.min + 1...Fen.max, using: &generator) >> Int.random(in: 0...62, using: &generator)
+            #expect(Money.yuanText(fen) == plain(fen), "\(fen)")
+        }
     }
 }
