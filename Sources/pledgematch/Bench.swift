@@ -111,6 +111,9 @@ struct MatchBenchmark {
         let updateTimes = try await measureUpdates(index: index, firms: stats.firms, generator: &generator)
         report("(c) one incremental update: commit a valuation, then catch up", updateTimes.total)
         report("    of which the index catch-up", updateTimes.catchUp)
+        let parts = try await measureCatchUpParts(index: index, firms: stats.firms, generator: &generator)
+        report("    the catch-up's database read (one round trip)", parts.read)
+        report("    the catch-up's index update (re-rank under every product)", parts.apply)
 
         // The reference reads every asset each time (seconds at a million), so it gets fewer samples.
         let reference = SQLReference(client: client, logger: logger)
@@ -139,10 +142,7 @@ struct MatchBenchmark {
         for _ in 0..<samples {
             let firm = Int64.random(in: 1...Int64(firms), using: &generator)
             let start = ContinuousClock.now
-            _ = try await client.query("""
-                UPDATE valuations SET value_fen = value_fen + 100, updated_at = now()
-                WHERE id = (SELECT id FROM valuations WHERE firm_id = \(firm) LIMIT 1)
-                """, logger: logger)
+            try await touchValuation(firm: firm)
             let committed = ContinuousClock.now
             try await index.sync()
             let end = ContinuousClock.now
@@ -150,6 +150,31 @@ struct MatchBenchmark {
             catchUp.append(Self.nanoseconds(end - committed))
         }
         return (total, catchUp)
+    }
+
+    /// The two halves of a catch-up, timed apart: what the database read costs and what the
+    /// in-memory update costs.
+    func measureCatchUpParts(index: MatchIndex, firms: Int, generator: inout SystemRandomNumberGenerator)
+        async throws -> (read: [Int64], apply: [Int64]) {
+        let repository = MatchingRepository(client: engineClient ?? client, logger: logger)
+        var read: [Int64] = [], apply: [Int64] = []
+        for _ in 0..<samples {
+            try await touchValuation(firm: Int64.random(in: 1...Int64(firms), using: &generator))
+            let start = ContinuousClock.now
+            let changes = try await repository.changes(after: await index.clock)
+            let fetched = ContinuousClock.now
+            try await index.apply(changes)
+            read.append(Self.nanoseconds(fetched - start))
+            apply.append(Self.nanoseconds(ContinuousClock.now - fetched))
+        }
+        return (read, apply)
+    }
+
+    func touchValuation(firm: Int64) async throws {
+        _ = try await client.query("""
+            UPDATE valuations SET value_fen = value_fen + 100, updated_at = now()
+            WHERE id = (SELECT id FROM valuations WHERE firm_id = \(firm) LIMIT 1)
+            """, logger: logger)
     }
 
     func report(_ label: String, _ times: [Int64]) {
