@@ -79,6 +79,19 @@ public struct MatchingRepository: Sendable {
         return result
     }
 
+    /// Deletes change-log rows older than `days` days and returns how many went. An index catches
+    /// up only from a snapshot taken the same Beijing day (a new day rebuilds it), so older rows are
+    /// read by no one; the margin covers clocks and long transactions.
+    @discardableResult
+    public func pruneChanges(olderThanDays days: Int = 2) async throws -> Int {
+        let rows = try await client.query("""
+            WITH gone AS (DELETE FROM engine_changes WHERE changed_at < now() - make_interval(days => \(Int32(days))) RETURNING 1)
+            SELECT count(*) FROM gone
+            """, logger: logger)
+        for try await n in rows.decode(Int.self) { return n }
+        return 0
+    }
+
     /// One firm and its assets as the engine sees them, read through `db` so a request's transaction
     /// (and the row locks it holds) applies: the gates checked again on approval and disbursement.
     public func firm(_ id: Int64, using db: Database) async throws -> (firm: MatchFirm, assets: [MatchAsset])? {

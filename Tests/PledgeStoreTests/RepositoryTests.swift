@@ -51,6 +51,31 @@ struct RepositoryTests {
         }
     }
 
+    @Test("Pruning the engine change log removes only rows older than the margin")
+    func changeLogPruning() async throws {
+        try await TestDatabase.withDatabase { client in
+            let firms = FirmRepository(client: client, logger: logger)
+            _ = try await firms.create(try firm())
+            let prefix = "91500102MA5U7K29X"
+            _ = try await firms.create(try firm(prefix + String(CreditCode.checkCharacter(forPrefix: prefix)!)))
+            func count() async throws -> Int {
+                for try await n in try await client.query("SELECT count(*) FROM engine_changes", logger: logger).decode(Int.self) {
+                    return n
+                }
+                return -1
+            }
+            let before = try await count()
+            #expect(before >= 2)
+            _ = try await client.query("""
+                UPDATE engine_changes SET changed_at = now() - interval '3 days' WHERE n = (SELECT min(n) FROM engine_changes)
+                """, logger: logger)
+            let repository = MatchingRepository(client: client, logger: logger)
+            #expect(try await repository.pruneChanges(olderThanDays: 2) == 1)
+            #expect(try await count() == before - 1)
+            #expect(try await repository.pruneChanges(olderThanDays: 2) == 0)
+        }
+    }
+
     @Test func unknownIndustryIsInvalid() async throws {
         try await TestDatabase.withDatabase { client in
             var f = try firm()

@@ -82,9 +82,21 @@ public actor MatchIndex {
         keys = [:]
         for product in products.values { rankAll(under: product) }
         loaded = true
+        await pruneChangeLog()
         logger.info("Matching index built", metadata: [
             "firms": "\(firms.count)", "assets": "\(snapshot.assets.count)", "products": "\(products.count)",
             "asOf": "\(day)", "took": "\(ContinuousClock.now - started)"])
+    }
+
+    /// Once a day, with the rebuild: the log would otherwise grow by a row per write forever.
+    /// Failing is harmless (the rows wait for tomorrow), so it is logged, not thrown.
+    private func pruneChangeLog() async {
+        do {
+            let pruned = try await repository.pruneChanges()
+            if pruned > 0 { logger.info("Pruned the engine change log", metadata: ["rows": "\(pruned)"]) }
+        } catch {
+            logger.warning("Could not prune the engine change log", metadata: ["error": "\(String(reflecting: error))"])
+        }
     }
 
     private func rankAll(under product: MatchProduct) {
