@@ -161,7 +161,11 @@ public struct MatchingRepository: Sendable {
 
     private func assets(_ conn: PostgresConnection) async throws -> [MatchAsset] {
         let rows = try await conn.query(
-            PostgresQuery(unsafeSQL: Self.assetSelect + " WHERE a.archived_at IS NULL ORDER BY a.firm_id, a.id"), logger: logger)
+            PostgresQuery(unsafeSQL: Self.assetSelect + """
+                 WHERE a.archived_at IS NULL
+                   AND EXISTS (SELECT 1 FROM firms f WHERE f.id = a.firm_id AND f.archived_at IS NULL)
+                 ORDER BY a.firm_id, a.id
+                """), logger: logger)
         return try await decodeAll(rows) { try Self.decodeAsset($0) }
     }
 
