@@ -13,12 +13,16 @@ public struct MatchSnapshot: Sendable {
 }
 
 /// What changed since a clock value, with the changed firms already reloaded: the firms and
-/// products to replace, the firms' current state (absent when archived) and their assets.
+/// products to replace, the firms' current state (absent when archived) and assets.
+/// `assets` holds every current asset of the firms in `wholeFirmIds`, and of the other changed
+/// firms only the current rows of `assetIds` (an id there with no row was archived or removed).
 public struct EngineChanges: Sendable {
     public var clock: Int64
     public var firmIds: Set<Int64>
     public var productIds: Set<Int64>
     public var licencesChanged: Bool
+    public var wholeFirmIds: Set<Int64> = []
+    public var assetIds: Set<Int64> = []
     public var firms: [MatchFirm] = []
     public var assets: [MatchAsset] = []
     public var isEmpty: Bool { firmIds.isEmpty && productIds.isEmpty }
@@ -238,30 +242,39 @@ public struct MatchingRepository: Sendable {
     }
 }
 
-/// One row per changed firm's asset (or one per firm without assets, or one with neither when only
-/// products changed), each carrying the change log's summary. Prepared, so its plan can be made once
-/// per connection: planning the lateral joins (1.3 ms) took longer than running them (0.2 ms).
-/// PostgreSQL keeps a generic plan only when its estimate is no worse than the custom plans', and as
-/// the change log grows it never is; so the engine's pool forces generic plans (`DatabaseURL.engine`).
-/// The closed range on n keeps that plan's row estimate small (0.5% of the log, not a third).
+/// One row per reloaded asset of each changed firm (or one per firm with none, or one with neither
+/// when only products changed), each carrying the change log's summary. A change naming an asset
+/// reloads that asset; one naming only the firm reloads all the firm's assets.
+/// Prepared, so its plan can be made once per connection: planning the lateral joins (1.3 ms) took
+/// longer than running them (0.2 ms). PostgreSQL keeps a generic plan only when its estimate is no
+/// worse than the custom plans', and as the change log grows it never is; so the engine's pool
+/// forces generic plans (`DatabaseURL.engine`). The closed range on n keeps that plan's row
+/// estimate small (0.5% of the log, not a third).
 struct ChangesStatement: PostgresPreparedStatement {
     static let firmColumns = 16
     static let sql = """
-        WITH c AS MATERIALIZED (SELECT n, firm_id, product_id, source FROM engine_changes
+        WITH c AS MATERIALIZED (SELECT n, firm_id, product_id, asset_id, source FROM engine_changes
                                 WHERE n > $1 AND n < $1 + 1000000000000),
+        w AS MATERIALIZED (SELECT DISTINCT firm_id FROM c WHERE firm_id IS NOT NULL AND asset_id IS NULL),
         h AS (SELECT coalesce(max(n), $1) AS clock,
                      coalesce(array_agg(DISTINCT firm_id) FILTER (WHERE firm_id IS NOT NULL), '{}') AS firm_ids,
                      coalesce(array_agg(DISTINCT product_id) FILTER (WHERE product_id IS NOT NULL), '{}') AS product_ids,
-                     coalesce(bool_or(source = 'gi_licences'), false) AS licences
+                     coalesce(bool_or(source = 'gi_licences'), false) AS licences,
+                     (SELECT coalesce(array_agg(firm_id), '{}') FROM w) AS whole_firm_ids,
+                     coalesce(array_agg(DISTINCT asset_id) FILTER (WHERE asset_id IS NOT NULL), '{}') AS asset_ids
               FROM c),
         f AS (\(MatchingRepository.firmSelect) WHERE f.archived_at IS NULL AND f.id IN (SELECT firm_id FROM c)),
-        a AS (\(MatchingRepository.assetSelect) WHERE a.archived_at IS NULL AND a.firm_id IN (SELECT firm_id FROM c))
-        SELECT h.clock, h.firm_ids, h.product_ids, h.licences, f.*, a.*
+        a AS (\(MatchingRepository.assetSelect) WHERE a.archived_at IS NULL AND a.firm_id IN (SELECT firm_id FROM w)
+              UNION ALL
+              \(MatchingRepository.assetSelect)
+              WHERE a.archived_at IS NULL AND a.firm_id NOT IN (SELECT firm_id FROM w)
+                AND (a.firm_id, a.id) IN (SELECT firm_id, asset_id FROM c WHERE asset_id IS NOT NULL))
+        SELECT h.*, f.*, a.*
         FROM h LEFT JOIN f ON true LEFT JOIN a ON a.firm_id = f.id
         ORDER BY \(firmAt + 1), \(assetAt + 1)
         """
 
-    static let firmAt = 4
+    static let firmAt = 6
     static let assetAt = firmAt + firmColumns
 
     var after: Int64
@@ -278,6 +291,7 @@ struct ChangesStatement: PostgresPreparedStatement {
     /// The change log's summary, which every row repeats.
     static func header(_ r: PostgresRandomAccessRow) throws -> EngineChanges {
         EngineChanges(clock: try r[0].decode(Int64.self), firmIds: Set(try r[1].decode([Int64].self)),
-                      productIds: Set(try r[2].decode([Int64].self)), licencesChanged: try r[3].decode(Bool.self))
+                      productIds: Set(try r[2].decode([Int64].self)), licencesChanged: try r[3].decode(Bool.self),
+                      wholeFirmIds: Set(try r[4].decode([Int64].self)), assetIds: Set(try r[5].decode([Int64].self)))
     }
 }

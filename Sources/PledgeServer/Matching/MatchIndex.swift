@@ -133,17 +133,28 @@ public actor MatchIndex {
     }
 
     private func replaceFirms(_ changes: EngineChanges) {
-        let ids = changes.firmIds
-        let assetsByFirm = Dictionary(grouping: changes.assets, by: \.firmId)
-        for id in ids {
-            firms[id] = nil
-            for asset in assets[id] ?? [] { assetOwner[asset.id] = nil }
-            for asset in assetsByFirm[id] ?? [] { assetOwner[asset.id] = id }
-            assets[id] = assetsByFirm[id]
-            heldTypes[id] = assetsByFirm[id].map(Self.typeMask)
+        let reloaded = Dictionary(grouping: changes.assets, by: \.firmId)
+        let current = Dictionary(uniqueKeysWithValues: changes.firms.map { ($0.id, $0) })
+        for id in changes.firmIds {
+            let old = assets[id] ?? []
+            for asset in old { assetOwner[asset.id] = nil }
+            firms[id] = current[id]
+            guard current[id] != nil else {
+                // Archived: the firm and its assets leave the index.
+                assets[id] = nil
+                heldTypes[id] = nil
+                continue
+            }
+            var new = reloaded[id] ?? []
+            if !changes.wholeFirmIds.contains(id) {
+                new += old.filter { !changes.assetIds.contains($0.id) }
+                new.sort { $0.id < $1.id }
+            }
+            for asset in new { assetOwner[asset.id] = id }
+            assets[id] = new.isEmpty ? nil : new
+            heldTypes[id] = new.isEmpty ? nil : Self.typeMask(new)
         }
-        for firm in changes.firms { firms[firm.id] = firm }
-        applyRankings(for: ids)
+        applyRankings(for: changes.firmIds)
     }
 
     /// Re-ranks some firms under every product: remove the old key, insert the new one.
