@@ -16,6 +16,18 @@ struct IndexCatchUpTests {
         MatchIndex(repository: MatchingRepository(client: client, logger: logger), logger: logger, today: { today })
     }
 
+    /// Pledges every asset whose id is a multiple of `n` and is not pledged yet, one pledge per firm.
+    static func pledgeEvery(_ n: Int) -> String {
+        """
+        WITH chosen AS (SELECT firm_id, id FROM ip_assets a WHERE id % \(n) = 0 AND NOT EXISTS (
+                 SELECT 1 FROM pledge_assets pa WHERE pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active)),
+             p AS (INSERT INTO pledges (firm_id, secured_amount_fen) SELECT DISTINCT firm_id, 1000000 FROM chosen
+                   RETURNING firm_id, id)
+        INSERT INTO pledge_assets (firm_id, pledge_id, asset_id)
+        SELECT c.firm_id, p.id, c.id FROM chosen c JOIN p ON p.firm_id = c.firm_id
+        """
+    }
+
     /// Writes of every kind the change log records, each followed by a catch-up.
     static let writes = [
         "UPDATE valuations SET value_fen = value_fen * 3 WHERE id % 5 = 0",
@@ -40,14 +52,7 @@ struct IndexCatchUpTests {
         FROM ip_assets WHERE title LIKE '新授权发明%'
         """,
         "UPDATE ip_asset_co_owners SET consent_to_pledge = NOT consent_to_pledge WHERE asset_id % 3 = 0",
-        """
-        WITH chosen AS (SELECT firm_id, id FROM ip_assets a WHERE id % 8 = 0 AND NOT EXISTS (
-                 SELECT 1 FROM pledge_assets pa WHERE pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active)),
-             p AS (INSERT INTO pledges (firm_id, secured_amount_fen) SELECT DISTINCT firm_id, 1000000 FROM chosen
-                   RETURNING firm_id, id)
-        INSERT INTO pledge_assets (firm_id, pledge_id, asset_id)
-        SELECT c.firm_id, p.id, c.id FROM chosen c JOIN p ON p.firm_id = c.firm_id
-        """,
+        pledgeEvery(8),
         "UPDATE pledge_assets SET active = false WHERE asset_id % 16 = 0",
         "UPDATE firms SET bad_credit = true WHERE id % 9 = 0",
         "UPDATE firms SET rd_expense_fen = coalesce(annual_revenue_fen, 0) / 10, high_tech = true WHERE id % 5 = 2",

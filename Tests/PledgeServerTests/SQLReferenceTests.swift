@@ -34,14 +34,7 @@ struct SQLReferenceTests {
             _ = try await DemoLoader(client: client, logger: TestDatabase.logger).loadIfEmpty(today: today)
             // Pledge some assets, archive some valuations and assets, withdraw some co-owners' consent.
             for sql in [
-                """
-                WITH chosen AS (SELECT firm_id, id FROM ip_assets a WHERE id % 9 = 0 AND NOT EXISTS (
-                         SELECT 1 FROM pledge_assets pa WHERE pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active)),
-                     p AS (INSERT INTO pledges (firm_id, secured_amount_fen) SELECT DISTINCT firm_id, 1000000 FROM chosen
-                           RETURNING firm_id, id)
-                INSERT INTO pledge_assets (firm_id, pledge_id, asset_id)
-                SELECT c.firm_id, p.id, c.id FROM chosen c JOIN p ON p.firm_id = c.firm_id
-                """,
+                IndexCatchUpTests.pledgeEvery(9),
                 "UPDATE valuations SET archived_at = now() WHERE id % 13 = 0",
                 "UPDATE ip_assets SET archived_at = now() WHERE id % 17 = 0",
                 "UPDATE ip_asset_co_owners SET consent_to_pledge = false WHERE asset_id % 2 = 0",
