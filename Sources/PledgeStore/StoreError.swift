@@ -56,3 +56,21 @@ public enum StoreError: Error, Equatable, Sendable {
 func mapped<T>(_ body: () async throws -> T) async throws -> T {
     do { return try await body() } catch { throw StoreError.map(error) }
 }
+
+/// A database error as an operator can act on it. PSQLError's own description hides the server's
+/// message (it may hold data); a command-line user running against their own database needs it.
+public struct DatabaseErrorText: Error, CustomStringConvertible {
+    public let description: String
+
+    /// The server's code, message and detail when `error` is (or wraps) a PostgreSQL error.
+    public static func readable(_ error: any Error) -> any Error {
+        guard let psql = LifecycleRepository.psql(error) else { return error }
+        guard let info = psql.serverInfo else {
+            return DatabaseErrorText(description: "database connection error: \(psql.code)")
+        }
+        var text = "database error \(info[.sqlState] ?? "?"): \(info[.message] ?? "")"
+        if let detail = info[.detail] { text += " (\(detail))" }
+        return DatabaseErrorText(description: text)
+    }
+}
+

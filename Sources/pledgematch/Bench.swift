@@ -27,16 +27,35 @@ struct BenchMatch: AsyncParsableCommand {
     @Option(help: "Samples per measurement.") var samples = 200
     @OptionGroup var database: DatabaseOptions
 
+    static let databaseName = "pledgematch_bench"
+
     func run() async throws {
+        try await database.withBenchCluster(database: Self.databaseName) { embedded, logger in
+            try await run(embedded, logger: logger)
+        }
+    }
+
+    private func run(_ embedded: EmbeddedPostgres, logger: Logger) async throws {
         let (firms, assets, samples) = (self.firms, self.assets, self.samples)
-        try await database.withBenchCluster(database: "pledgematch_bench") { embedded, logger in
-            let config = DatabaseURL.tuned(embedded.clientConfiguration(database: "pledgematch_bench"))
+        let config = DatabaseURL.tuned(embedded.clientConfiguration(database: Self.databaseName))
+        let have = try await withRunningClient(config, logger: logger) { client in
+            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+            return try await BenchData(client: client, logger: logger).counts()
+        }
+        if have.firms != firms || have.assets < assets * 9 / 10 || have.assets > assets * 11 / 10 {
+            // The lifecycle tables refer to the assets and refuse TRUNCATE (the ledger is append-only),
+            // so another size gets a new database.
+            try embedded.dropDatabase(name: Self.databaseName)
+            try embedded.createDatabaseIfMissing(name: Self.databaseName)
+            say("Generating \(firms) firms and \(assets) IP assets …")
             try await withRunningClient(config, logger: logger) { client in
                 try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
-                try await withRunningClient(DatabaseURL.engine(config), logger: logger) { engineClient in
-                    try await MatchBenchmark(client: client, engineClient: engineClient, logger: logger, samples: samples)
-                        .run(firms: firms, assets: assets)
-                }
+                try await BenchData(client: client, logger: logger).generate(firms: firms, assets: assets) { say("  \($0)") }
+            }
+        }
+        try await withRunningClient(config, logger: logger) { client in
+            try await withRunningClient(DatabaseURL.engine(config), logger: logger) { engineClient in
+                try await MatchBenchmark(client: client, engineClient: engineClient, logger: logger, samples: samples).run()
             }
         }
     }
@@ -68,17 +87,7 @@ struct MatchBenchmark {
     let logger: Logger
     let samples: Int
 
-    func run(firms: Int, assets: Int) async throws {
-        let data = BenchData(client: client, logger: logger)
-        let have = try await data.counts()
-        if have.firms != firms || have.assets < assets * 9 / 10 || have.assets > assets * 11 / 10 {
-            say("Generating \(firms) firms and \(assets) IP assets …")
-            _ = try await client.query("""
-                TRUNCATE gi_licences, pledge_assets, pledges, valuations, ip_asset_co_owners, ip_assets, firms,
-                         product_ip_terms, loan_products, banks, engine_changes RESTART IDENTITY
-                """, logger: logger)
-            try await data.generate(firms: firms, assets: assets) { say("  \($0)") }
-        }
+    func run() async throws {
         let today = BusinessCalendar.today()
         let index = MatchIndex(repository: MatchingRepository(client: engineClient ?? client, logger: logger), logger: logger,
                                today: { today })

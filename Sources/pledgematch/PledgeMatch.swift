@@ -1,4 +1,5 @@
 import ArgumentParser
+import PledgeStore
 
 @main
 struct PledgeMatch: AsyncParsableCommand {
@@ -12,4 +13,18 @@ struct PledgeMatch: AsyncParsableCommand {
             """,
         subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, TokenCommand.self, Report.self, Bench.self],
         defaultSubcommand: Serve.self)
+
+    /// As ArgumentParser's own, but a database error is printed with the server's message.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: DatabaseErrorText.readable(error))
+        }
+    }
 }

@@ -80,7 +80,10 @@ public actor MatchIndex {
         licences = snapshot.licences
         rankings = [:]
         keys = [:]
-        for product in products.values { rankAll(under: product) }
+        for ranked in await Self.rank(firms: firms, assets: assets, under: Array(products.values), asOf: day) {
+            rankings[ranked.productId] = ranked.ranking
+            keys[ranked.productId] = ranked.keys
+        }
         loaded = true
         await pruneChangeLog()
         logger.info("Matching index built", metadata: [
@@ -100,21 +103,49 @@ public actor MatchIndex {
     }
 
     private func rankAll(under product: MatchProduct) {
+        let ranked = Self.rank(firms: firms, assets: assets, under: product, asOf: asOf)
+        rankings[product.id] = ranked.ranking
+        keys[product.id] = ranked.keys
+    }
+
+    struct ProductRanking: Sendable {
+        var productId: Int64
+        var ranking: SortedBlocks<CandidateKey>
+        var keys: [Int64: CandidateKey]
+    }
+
+    /// Every product's ranking, computed on all cores: products are independent, and a full build
+    /// (every firm under every product) is most of the time the day's first answer waits for.
+    static func rank(firms: [Int64: MatchFirm], assets: [Int64: [MatchAsset]], under products: [MatchProduct],
+                     asOf: CivilDate) async -> [ProductRanking] {
+        await withTaskGroup(of: ProductRanking.self) { group in
+            for product in products {
+                group.addTask { rank(firms: firms, assets: assets, under: product, asOf: asOf) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    static func rank(firms: [Int64: MatchFirm], assets: [Int64: [MatchAsset]], under product: MatchProduct,
+                     asOf: CivilDate) -> ProductRanking {
         var entries: [CandidateKey] = []
         var byFirm: [Int64: CandidateKey] = [:]
         entries.reserveCapacity(firms.count)
         for firm in firms.values {
-            if let key = key(for: firm, under: product) {
+            if let key = key(for: firm, assets: assets[firm.id] ?? [], under: product, asOf: asOf) {
                 entries.append(key)
                 byFirm[firm.id] = key
             }
         }
-        rankings[product.id] = SortedBlocks(entries)
-        keys[product.id] = byFirm
+        return ProductRanking(productId: product.id, ranking: SortedBlocks(entries), keys: byFirm)
     }
 
     private func key(for firm: MatchFirm, under product: MatchProduct) -> CandidateKey? {
-        let entry = MatchEngine.rank(firm: firm, assets: assets[firm.id] ?? [], product: product, asOf: asOf)
+        Self.key(for: firm, assets: assets[firm.id] ?? [], under: product, asOf: asOf)
+    }
+
+    static func key(for firm: MatchFirm, assets: [MatchAsset], under product: MatchProduct, asOf: CivilDate) -> CandidateKey? {
+        let entry = MatchEngine.rank(firm: firm, assets: assets, product: product, asOf: asOf)
         guard entry.eligible else { return nil }
         return CandidateKey(centiPoints: entry.centiPoints, capacityFen: entry.capacityFen, firmId: firm.id)
     }
