@@ -30,41 +30,31 @@ struct BenchMatch: AsyncParsableCommand {
     static let databaseName = "pledgematch_bench"
 
     func run() async throws {
-        try await database.withBenchCluster(database: Self.databaseName) { embedded, logger in
-            try await run(embedded, logger: logger)
-        }
-    }
-
-    private func run(_ embedded: EmbeddedPostgres, logger: Logger) async throws {
         let (firms, assets, samples) = (self.firms, self.assets, self.samples)
-        let config = DatabaseURL.tuned(embedded.clientConfiguration(database: Self.databaseName))
-        let have = try await withRunningClient(config, logger: logger) { client in
-            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
-            return try await BenchData(client: client, logger: logger).counts()
-        }
-        if have.firms != firms || have.assets < assets * 9 / 10 || have.assets > assets * 11 / 10 {
-            // The lifecycle tables refer to the assets and refuse TRUNCATE (the ledger is append-only),
-            // so another size gets a new database.
-            try embedded.dropDatabase(name: Self.databaseName)
-            try embedded.createDatabaseIfMissing(name: Self.databaseName)
+        try await database.withBenchDatabase(Self.databaseName, isCurrent: { client, logger in
+            let have = try await BenchData(client: client, logger: logger).counts()
+            return have.firms == firms && have.assets >= assets * 9 / 10 && have.assets <= assets * 11 / 10
+        }, generate: { client, logger in
             say("Generating \(firms) firms and \(assets) IP assets …")
+            try await BenchData(client: client, logger: logger).generate(firms: firms, assets: assets) { say("  \($0)") }
+        }) { config, logger in
             try await withRunningClient(config, logger: logger) { client in
-                try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
-                try await BenchData(client: client, logger: logger).generate(firms: firms, assets: assets) { say("  \($0)") }
-            }
-        }
-        try await withRunningClient(config, logger: logger) { client in
-            try await withRunningClient(DatabaseURL.engine(config), logger: logger) { engineClient in
-                try await MatchBenchmark(client: client, engineClient: engineClient, logger: logger, samples: samples).run()
+                try await withRunningClient(DatabaseURL.engine(config), logger: logger) { engineClient in
+                    try await MatchBenchmark(client: client, engineClient: engineClient, logger: logger, samples: samples).run()
+                }
             }
         }
     }
 }
 
 extension DatabaseOptions {
-    /// Starts the embedded cluster (stopping it afterwards if this started it), makes sure `database`
-    /// exists in it and hands both to `body` with a logger quiet below notices.
-    func withBenchCluster(database name: String, _ body: (EmbeddedPostgres, Logger) async throws -> Void) async throws {
+    /// Runs `body` on the benchmark database `name` of the embedded cluster (started, and stopped
+    /// afterwards if this started it), with a logger quiet below notices. When `isCurrent` says the
+    /// data there is not what was asked for, the database is made anew and filled by `generate`:
+    /// the ledger refuses TRUNCATE, so another size gets another database.
+    func withBenchDatabase(_ name: String, isCurrent: (PostgresClient, Logger) async throws -> Bool,
+                           generate: (PostgresClient, Logger) async throws -> Void,
+                           _ body: (PostgresClient.Configuration, Logger) async throws -> Void) async throws {
         var logger = try makeLogger("pledgematch.bench")
         logger.logLevel = max(logger.logLevel, .notice)
         guard databaseURL == nil else {
@@ -74,7 +64,21 @@ extension DatabaseOptions {
         let started = try embedded.start(logger: logger)
         defer { if started { embedded.stop(logger: logger) } }
         try embedded.createDatabaseIfMissing(name: name)
-        try await body(embedded, logger)
+        let config = DatabaseURL.tuned(embedded.clientConfiguration(database: name))
+        let migrations = try Migration.bundled()
+        let current = try await withRunningClient(config, logger: logger) { client in
+            try await Migrator(client: client, migrations: migrations, logger: logger).migrate()
+            return try await isCurrent(client, logger)
+        }
+        if !current {
+            try embedded.dropDatabase(name: name)
+            try embedded.createDatabaseIfMissing(name: name)
+            try await withRunningClient(config, logger: logger) { client in
+                try await Migrator(client: client, migrations: migrations, logger: logger).migrate()
+                try await generate(client, logger)
+            }
+        }
+        try await body(config, logger)
     }
 }
 

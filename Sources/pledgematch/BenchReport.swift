@@ -25,32 +25,16 @@ struct BenchReport: AsyncParsableCommand {
     static let databaseName = "pledgematch_bench_reports"
 
     func run() async throws {
-        try await database.withBenchCluster(database: Self.databaseName) { embedded, logger in
-            try await run(embedded, logger: logger)
-        }
-    }
-
-    private func run(_ embedded: EmbeddedPostgres, logger: Logger) async throws {
         let (loans, firms, samples) = (self.loans, self.firms, self.samples)
-        let config = DatabaseURL.tuned(embedded.clientConfiguration(database: Self.databaseName))
-        let have = try await withRunningClient(config, logger: logger) { client in
-            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
-            return try await ReportBenchData(client: client, logger: logger).loanCount()
-        }
-        if have != loans {
-            // Loans and entries are append-only (the database refuses TRUNCATE), so a new size gets a new database.
-            if have != 0 {
-                try embedded.dropDatabase(name: Self.databaseName)
-                try embedded.createDatabaseIfMissing(name: Self.databaseName)
-            }
+        try await database.withBenchDatabase(Self.databaseName, isCurrent: { client, logger in
+            try await ReportBenchData(client: client, logger: logger).loanCount() == loans
+        }, generate: { client, logger in
             say("Generating \(firms) firms and \(loans) loans …")
+            try await ReportBenchData(client: client, logger: logger).generate(loans: loans, firms: firms) { say("  \($0)") }
+        }) { config, logger in
             try await withRunningClient(config, logger: logger) { client in
-                try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
-                try await ReportBenchData(client: client, logger: logger).generate(loans: loans, firms: firms) { say("  \($0)") }
+                try await ReportBenchmark(client: client, logger: logger, samples: samples).run()
             }
-        }
-        try await withRunningClient(config, logger: logger) { client in
-            try await ReportBenchmark(client: client, logger: logger, samples: samples).run()
         }
     }
 }
