@@ -100,7 +100,11 @@ public struct EmbeddedPostgres: Sendable {
         return result.status == 0
     }
 
-    private func prepareDirectory() throws {
+    func prepareDirectory() throws {
+        // Only the cluster's own folder is closed (PostgreSQL requires 0700). Folders made above it
+        // keep the default mode: closed ones would keep the server's account out of its own data.
+        let parent = URL(fileURLWithPath: dataDirectory).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         guard getuid() == 0 else { return }
