@@ -58,6 +58,16 @@ struct IndexCatchUpTests {
         "UPDATE firms SET rd_expense_fen = coalesce(annual_revenue_fen, 0) / 10, high_tech = true WHERE id % 5 = 2",
         "UPDATE firms SET archived_at = now() WHERE id % 29 = 0",
         "UPDATE product_ip_terms SET loan_to_value_bp = 4500 WHERE product_id % 2 = 0",
+        // An asset with nothing hanging on it moves to another firm: both firms change in one catch-up.
+        """
+        UPDATE ip_assets SET firm_id = firm_id % (SELECT max(id) FROM firms WHERE archived_at IS NULL) + 1,
+                             title = '转让资产 ' || id
+        WHERE id = (SELECT min(a.id) FROM ip_assets a WHERE a.archived_at IS NULL
+                      AND NOT EXISTS (SELECT 1 FROM valuations v WHERE v.asset_id = a.id)
+                      AND NOT EXISTS (SELECT 1 FROM ip_asset_co_owners c WHERE c.asset_id = a.id)
+                      AND NOT EXISTS (SELECT 1 FROM pledge_assets p WHERE p.asset_id = a.id)
+                      AND NOT EXISTS (SELECT 1 FROM application_assets x WHERE x.asset_id = a.id))
+        """,
     ]
 
     @Test func afterEveryKindOfWrite() async throws {
@@ -74,6 +84,10 @@ struct IndexCatchUpTests {
                 }
                 try await kept.sync()
             }
+            var moved = 0
+            for try await n in try await client.query("SELECT count(*) FROM ip_assets WHERE title LIKE '转让资产%'",
+                                                      logger: logger).decode(Int.self) { moved = n }
+            #expect(moved == 1, "one asset moved between firms")
             let fresh = index(client)
             try await fresh.sync()
             #expect(await kept.stats.firms == fresh.stats.firms)
@@ -90,6 +104,9 @@ struct IndexCatchUpTests {
                 let a = await kept.firm(id), b = await fresh.firm(id)
                 #expect(a?.firm == b?.firm, "firm \(id)")
                 #expect(a?.assets == b?.assets, "assets of firm \(id)")
+                for asset in b?.assets ?? [] {
+                    #expect(await kept.asset(asset.id) == asset, "asset \(asset.id) found under its holder")
+                }
             }
         }
     }

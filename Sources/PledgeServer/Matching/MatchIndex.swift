@@ -166,9 +166,13 @@ public actor MatchIndex {
     private func replaceFirms(_ changes: EngineChanges) {
         let reloaded = Dictionary(grouping: changes.assets, by: \.firmId)
         let current = Dictionary(uniqueKeysWithValues: changes.firms.map { ($0.id, $0) })
+        // Every old owner is forgotten before any new one is noted: an asset moved between two
+        // changed firms must end up owned by the one that holds it now, whichever comes first.
+        for id in changes.firmIds {
+            for asset in assets[id] ?? [] { assetOwner[asset.id] = nil }
+        }
         for id in changes.firmIds {
             let old = assets[id] ?? []
-            for asset in old { assetOwner[asset.id] = nil }
             firms[id] = current[id]
             guard current[id] != nil else {
                 // Archived: the firm and its assets leave the index.
