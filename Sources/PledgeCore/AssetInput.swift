@@ -212,7 +212,7 @@ extension AssetInput {
         c.require(ipcClasses.count <= 50, .init("too_many", field: "ipcClasses", zh: "IPC 分类最多 50 个",
                                                 en: "At most 50 IPC classes"))
         for (i, ipc) in ipcClasses.enumerated() {
-            _ = c.text(ipc, field: "ipcClasses[\(i)]", label: Label("IPC 分类", "IPC class"), max: 20)
+            _ = c.code(ipc, field: "ipcClasses[\(i)]", label: Label("IPC 分类", "IPC class"), max: 20)
         }
     }
 

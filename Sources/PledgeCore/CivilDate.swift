@@ -23,9 +23,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: y, month: m, day: d)
     }
 
-    /// Days since 1970-01-01 (proleptic Gregorian), after H. Hinnant's `days_from_civil`.
+    /// The range every date lives in: arithmetic past either end stops there instead of trapping.
+    public static let earliest = CivilDate(daysSinceEpoch: -719_162)   // 0001-01-01
+    public static let latest = CivilDate(daysSinceEpoch: 2_932_896)    // 9999-12-31
+
+    /// Days since 1970-01-01 (proleptic Gregorian), after H. Hinnant's `days_from_civil`; a day
+    /// outside 0001-01-01...9999-12-31 is clamped to that range, so no input can overflow below.
     public init(daysSinceEpoch z0: Int) {
-        let z = z0 + 719_468
+        let z = min(max(z0, -719_162), 2_932_896) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
@@ -50,6 +55,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// `YYYY-MM-DD`, written byte by byte: explanations print thousands of dates.
     public var description: String {
+        // The initialisers keep the year in 1...9999, so four digits always suffice.
         String(unsafeUninitializedCapacity: 10) { buffer in
             func put(_ value: Int, width: Int, at end: Int) {
                 var v = value
@@ -69,18 +75,27 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
-    public func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + days) }
+    /// Clamped to `earliest...latest`: a term of any length gives a date, never a trap.
+    public func adding(days: Int) -> CivilDate {
+        let (sum, overflow) = daysSinceEpoch.addingReportingOverflow(days)
+        return overflow ? (days < 0 ? .earliest : .latest) : CivilDate(daysSinceEpoch: sum)
+    }
 
     /// Same day `months` later; a day that does not exist in the target month falls to its last day
     /// (2024-02-29 plus 12 months is 2025-02-28), as terms counted in months are read in practice.
+    /// Clamped to `earliest...latest` like `adding(days:)`.
     public func adding(months: Int) -> CivilDate {
-        let total = year * 12 + (month - 1) + months
+        let (total, overflow) = (year * 12 + (month - 1)).addingReportingOverflow(months)
+        guard !overflow, total >= 12, total < 10_000 * 12 else { return months < 0 ? .earliest : .latest }
         let y = total / 12, m = total % 12 + 1
         let d = min(day, CivilDate.daysIn(month: m, year: y))
-        return CivilDate(year: y, month: m, day: d)!
+        return CivilDate(year: y, month: m, day: d) ?? .latest
     }
 
-    public func adding(years: Int) -> CivilDate { adding(months: years * 12) }
+    public func adding(years: Int) -> CivilDate {
+        let (months, overflow) = years.multipliedReportingOverflow(by: 12)
+        return overflow ? (years < 0 ? .earliest : .latest) : adding(months: months)
+    }
 
     /// Whole months from `self` to `later` (negative when `later` is earlier).
     public func wholeMonths(until later: CivilDate) -> Int {

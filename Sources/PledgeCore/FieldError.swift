@@ -36,11 +36,13 @@ public struct Checker: Sendable {
     }
 
     /// Text a person typed: trimmed, not empty, bounded, no control characters (PostgreSQL refuses NUL).
+    /// The bound counts Unicode scalars, as PostgreSQL's length() and the spec's maxLength do: "é"
+    /// written as e + U+0301 is one Character for Swift but two for them.
     public mutating func text(_ value: String, field: String, label: Label, max: Int) -> String {
         let trimmed = String(value.trimmingSpaces())
         if trimmed.isEmpty {
             add(.init("required", field: field, zh: "\(label.zh)不能为空", en: "\(label.en) must not be empty"))
-        } else if trimmed.count > max {
+        } else if trimmed.unicodeScalars.count > max {
             add(.init("too_long", field: field, zh: "\(label.zh)不能超过 \(max) 个字符",
                       en: "\(label.en) must be at most \(max) characters"))
         } else if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
@@ -48,6 +50,18 @@ public struct Checker: Sendable {
                       en: "\(label.en) contains control characters"))
         }
         return trimmed
+    }
+
+    /// A code people type in either case (a bank's or a product's): checked, then upper-cased. Only
+    /// ASCII is upper-cased, so the length checked is the length stored ("ß" would become "SS").
+    public mutating func code(_ value: String, field: String, label: Label, max: Int) -> String {
+        let trimmed = text(value, field: field, label: label, max: max)
+        guard trimmed.unicodeScalars.allSatisfy({ $0.isASCII }) else {
+            add(.init("code_format", field: field, zh: "\(label.zh)只能包含英文字母、数字和符号",
+                      en: "\(label.en) may hold only ASCII letters, digits and symbols"))
+            return trimmed
+        }
+        return trimmed.uppercased()
     }
 
     public mutating func optionalText(_ value: String?, field: String, label: Label, max: Int) -> String? {
@@ -70,6 +84,17 @@ public struct Checker: Sendable {
             return nil
         }
         return date
+    }
+
+    /// A moment (date-time) in the years people record, 1900–2200 like the dates.
+    @discardableResult
+    public mutating func moment(_ value: Timestamp, field: String, label: Label) -> Bool {
+        guard value.isAccepted else {
+            add(.init("date_out_of_range", field: field, zh: "\(label.zh)必须在 1900 至 2200 年之间",
+                      en: "\(label.en) must be between the years 1900 and 2200"))
+            return false
+        }
+        return true
     }
 
     public mutating func optionalDate(_ value: String?, field: String, label: Label) -> CivilDate? {

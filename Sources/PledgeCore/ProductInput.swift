@@ -46,7 +46,7 @@ public struct ProductInput: Sendable {
     public func validated() throws(ValidationFailure) -> ProductInput {
         var c = Checker()
         var out = self
-        out.code = c.text(code, field: "code", label: Label("产品代码", "Product code"), max: 32).uppercased()
+        out.code = c.code(code, field: "code", label: Label("产品代码", "Product code"), max: 32)
         out.name = c.text(name, field: "name", label: Label("产品名称", "Product name"), max: 200)
         checkTerms(&c)
         c.amount(minAmountFen, field: "minAmountFen", label: Label("最低金额", "Minimum amount"))

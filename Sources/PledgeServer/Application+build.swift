@@ -40,18 +40,24 @@ public func buildApplication(configuration: AppConfiguration, client: PostgresCl
 
 func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger,
                  index: MatchIndex? = nil, throttle: LoginThrottle = LoginThrottle(),
-                 boundary: BankBoundary = BankBoundary()) throws -> Router<AppRequestContext> {
+                 boundary: BankBoundary = BankBoundary(),
+                 leaseTimeout: Duration = Database.defaultLeaseTimeout) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: ProblemMiddleware())
+    // Metrics outside the problem middleware, so they count the status actually sent.
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: BodyLimitMiddleware(maxBytes: AppConfiguration.maxBodyBytes))
     router.add(middleware: HeaderEncodingMiddleware())
+    router.add(middleware: ConnectionMiddleware(database: Database(client, leaseTimeout: leaseTimeout)))
     router.add(middleware: AuthenticationMiddleware(users: UserRepository(client: client, logger: logger)))
     router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxBodyBytes))
     let service = PledgeService(client: client, metrics: metrics, logger: logger, matchIndex: index,
-                                throttle: throttle, boundary: boundary)
-    try service.registerHandlers(on: router, middlewares: [AuthorizationMiddleware()])
+                                throttle: throttle, boundary: boundary, leaseTimeout: leaseTimeout)
+    // The contract is checked after the role: a caller who may not use an operation hears 403 first.
+    try service.registerHandlers(on: router, middlewares: [
+        AuthorizationMiddleware(), ContractMiddleware(contract: .shared, maxBytes: AppConfiguration.maxBodyBytes)])
     return router
 }
 
@@ -65,7 +71,7 @@ struct MatchIndexWarmUp: Service {
             try await index.sync()
         } catch {
             // Not fatal: the next question retries, and /readyz reports the database.
-            logger.error("Could not build the matching index at start-up", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("Could not build the matching index at start-up", metadata: LoggedError.metadata(error))
         }
         try? await gracefulShutdown()
     }

@@ -165,7 +165,8 @@ extension PledgeService {
     }
 
     static func timestamp(_ date: Date?) -> Timestamp {
-        Timestamp(secondsSinceEpoch: Int64((date ?? Date()).timeIntervalSince1970.rounded(.down)))
+        // Never traps on a far date; the validators refuse moments outside 1900–2200 (Checker.moment).
+        Timestamp(seconds: (date ?? Date()).timeIntervalSince1970)
     }
 
     static func application(_ a: ApplicationRecord) -> Components.Schemas.Application {

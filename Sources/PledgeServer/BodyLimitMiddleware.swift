@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// Refuses bodies over the limit before any handler reads them: by Content-Length when declared,
 /// and while collecting when the body is streamed.
@@ -11,7 +12,12 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var request = request
         if request.method == .post || request.method == .put || request.method == .patch {
-            _ = try await request.collectBody(upTo: maxBytes)
+            do {
+                _ = try await request.collectBody(upTo: maxBytes)
+            } catch is NIOTooManyBytesError {
+                // A streamed (chunked) body over the limit: the same answer as a declared one.
+                throw HTTPError(.contentTooLarge)
+            }
         }
         return try await next(request, context)
     }

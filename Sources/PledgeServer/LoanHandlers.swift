@@ -51,11 +51,12 @@ extension PledgeService {
         c.range(b.principalFen, 1...Money.maxLoanAmount, field: "principalFen", label: Label("续贷本金（分）", "Principal (fen)"))
         c.range(b.rateBp, 0...3600, field: "rateBp", label: Label("年利率（基点）", "Annual rate (basis points)"))
         let maturity = c.date(b.maturityOn, field: "maturityOn", label: Label("到期日", "Maturity date"))
-        c.ordered(old.disbursedOn, at.beijingDate, field: "disbursedAt", earlierLabel: Label("原贷款放款日", "the old loan's disbursement"),
+        let day = c.moment(at, field: "disbursedAt", label: Label("续贷放款时间", "Renewal time")) ? at.beijingDate : nil
+        c.ordered(old.disbursedOn, day, field: "disbursedAt", earlierLabel: Label("原贷款放款日", "the old loan's disbursement"),
                   laterLabel: Label("续贷放款日", "The renewal date"))
-        c.ordered(at.beijingDate, today(), field: "disbursedAt", earlierLabel: Label("续贷放款日", "The renewal date"),
+        c.ordered(day, today(), field: "disbursedAt", earlierLabel: Label("续贷放款日", "The renewal date"),
                   laterLabel: Label("今天", "today"))
-        c.ordered(at.beijingDate, maturity, field: "maturityOn", earlierLabel: Label("续贷放款日", "the renewal date"),
+        c.ordered(day, maturity, field: "maturityOn", earlierLabel: Label("续贷放款日", "the renewal date"),
                   laterLabel: Label("到期日", "The maturity date"), allowEqual: false)
         let reason = c.optionalText(b.reason, field: "reason", label: Label("原因", "Reason"), max: 2000)
         try c.finish()

@@ -64,7 +64,7 @@ extension PledgeService {
         try await auditExport(input.path.productId, format: "csv", filter: scoped, firms: all.map(\.firm.id))
         let csv = CandidateCSV.render(product: product.fields, filter: filter, asOf: await matchIndex.asOf,
                                       generatedAt: Date(), candidates: all)
-        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"candidates-\(product.fields.code).csv\""),
+        return .ok(.init(headers: .init(contentDisposition: ContentDisposition.attachment("candidates-\(product.fields.code).csv")),
                          body: .csv(HTTPBody(csv))))
     }
 
@@ -99,7 +99,8 @@ extension PledgeService {
             if let firm = await matchIndex.firm(licence.licenseeFirmId)?.firm { licensees.append((firm, licence)) }
         }
         let credit = MatchEngine.batchCredit(mark: mark, owner: owner, product: product, licensees: licensees, request: request)
-        let names = Dictionary(uniqueKeysWithValues: licensees.map { ($0.firm.id, $0.firm.name) })
+        // A firm may hold several licences of one mark: one name per firm, never a trap on the duplicate.
+        let names = Dictionary(licensees.map { ($0.firm.id, $0.firm.name) }, uniquingKeysWith: { first, _ in first })
         let term = request.termMonths ?? product.maxTermMonths
         return .ok(.init(body: .json(.init(
             markAssetId: mark.id, productId: product.id, asOf: request.asOf.api, termMonths: term, lineFen: credit.lineFen,

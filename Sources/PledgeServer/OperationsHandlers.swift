@@ -14,20 +14,13 @@ extension PledgeService {
         .ok(.init(body: .json(.init(status: "ok"))))
     }
 
-    /// Ready only while the database answers within five seconds (a probe's usual patience).
+    /// Ready only while a connection is had within the lease timeout and answers; a probe learns
+    /// of an outage as quickly as a request does.
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
-        let ok = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                (try? await client.query("SELECT 1", logger: logger).collect()) != nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(5))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        let ok = (try? await database.withLease { conn in
+            _ = try await conn.query("SELECT 1", logger: logger).collect()
+            return true
+        }) ?? false
         return ok ? .ok(.init(body: .json(.init(status: "ready", database: "ok"))))
                   : .serviceUnavailable(.init(body: .json(.init(status: "not_ready", database: "unreachable"))))
     }

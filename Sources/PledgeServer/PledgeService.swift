@@ -35,7 +35,8 @@ struct PledgeService: APIProtocol {
 
     init(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger, matchIndex: MatchIndex? = nil,
          today: @escaping @Sendable () -> CivilDate = { BusinessCalendar.today() },
-         throttle: LoginThrottle = LoginThrottle(), boundary: BankBoundary = BankBoundary()) {
+         throttle: LoginThrottle = LoginThrottle(), boundary: BankBoundary = BankBoundary(),
+         leaseTimeout: Duration = Database.defaultLeaseTimeout) {
         self.client = client
         self.metrics = metrics
         self.logger = logger
@@ -51,7 +52,7 @@ struct PledgeService: APIProtocol {
         lifecycle = LifecycleRepository(client: client, logger: logger)
         auditTrail = AuditRepository(client: client, logger: logger)
         matching = MatchingRepository(client: client, logger: logger)
-        database = Database(client)
+        database = Database(client, leaseTimeout: leaseTimeout)
         users = UserRepository(client: client, logger: logger)
         consents = ConsentRepository(client: client, logger: logger)
         audit = AuditEvents(client: client, logger: logger)

@@ -1,12 +1,16 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import OpenAPIRuntime
 import PledgeCore
 import PledgeStore
+import PostgresNIO
 
 /// The one place where errors become responses: every expected failure turns into problem+json
-/// with its status; anything unexpected is logged in full and answered with a 500 problem.
+/// with its status; anything unexpected is answered with a 500 problem and logged by its type and
+/// code only (LoggedError): the errors of the OpenAPI runtime carry the request, its headers and
+/// its decoded body, so describing them would write tokens and passwords into the log.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -14,8 +18,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let problem = Self.problem(for: error)
             if problem.status.kind == .serverError {
-                context.logger.error("Request failed", metadata: ["error": "\(String(reflecting: error))",
-                                                                  "path": "\(request.uri.path)"])
+                var metadata = LoggedError.metadata(error)
+                metadata["path"] = "\(request.uri.path)"
+                metadata["code"] = "\(problem.code)"
+                context.logger.error("Request failed", metadata: metadata)
             } else {
                 context.logger.info("Request refused", metadata: ["code": "\(problem.code)", "status": "\(problem.status.code)"])
             }
@@ -32,12 +38,22 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         // RFC 9110: a 401 names the scheme to use; a 429 says when to come back.
         if problem.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"pledgematch\"" }
         if let seconds = problem.retryAfter { headers[.retryAfter] = String(seconds) }
+        if problem.status == .serviceUnavailable { headers[.connection] = "close" }
         return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
+    static var unavailable: APIProblem {
+        APIProblem(.serviceUnavailable, code: "database_unavailable", zh: "数据库暂时不可用，请稍后重试",
+                   en: "The database is unavailable for the moment; try again shortly", retryAfter: 2)
+    }
+
     static func problem(for error: any Error) -> APIProblem {
+        if DatabaseUnavailable.matches(LoggedError.root(error)) { return unavailable }
+        if let violation = StoreError.map(LoggedError.root(error)) as? StoreError { return problem(for: violation) }
         switch error {
         case let p as APIProblem: return p
+        case is NIOTooManyBytesError:
+            return APIProblem(.contentTooLarge, code: "body_too_large", zh: "请求体超过 1 MiB", en: "The request body is over 1 MiB")
         case let v as ValidationFailure:
             let first = v.errors.first
             return APIProblem(.unprocessableContent, code: first?.code ?? "invalid", zh: first?.zh ?? "输入无效",
@@ -60,7 +76,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func problem(for error: ServerError) -> APIProblem {
         let inner = error.underlyingError
-        if inner is APIProblem || inner is ValidationFailure || inner is StoreError || inner is DecodingError || inner is HTTPError {
+        if inner is APIProblem || inner is ValidationFailure || inner is StoreError || inner is DecodingError || inner is HTTPError
+            || inner is NIOTooManyBytesError {
             return problem(for: inner)
         }
         let cause = "\(inner)"
@@ -101,7 +118,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     static func problem(for error: StoreError) -> APIProblem {
         switch error {
         case .notFound(let entity, let id):
-            return APIProblem(.notFound, code: "\(entity)_not_found", zh: "找不到编号为 \(id) 的记录", en: "No \(entity) with id \(id)")
+            return APIProblem(.notFound, code: "\(entity)_not_found", zh: "找不到编号为 \(id) 的记录", en: "No \(entity) with id \(id)",
+                              field: "\(entity)Id")
         case .stale(let entity, let id, let current):
             return APIProblem(.preconditionFailed, code: "stale_version",
                               zh: "该记录已被他人修改（当前版本 \(current)），请重新读取后再改",

@@ -19,7 +19,7 @@ extension PledgeService {
         let range = try ReportRange.check(asOf: input.query.asOf, from: nil, to: nil, today: today())
         let report = try await reports.progress(asOf: range.asOf)
         let csv = ReportCSV.render(ReportSheets.progress(report, generatedAt: ReportMapping.beijingTime(Date())))
-        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"progress-\(range.asOf).csv\""),
+        return .ok(.init(headers: .init(contentDisposition: ContentDisposition.attachment("progress-\(range.asOf).csv")),
                          body: .csv(HTTPBody(csv))))
     }
 
@@ -35,7 +35,7 @@ extension PledgeService {
         let range = try ReportRange.check(asOf: q.asOf, from: q.from, to: q.to, today: today())
         let report = try await reports.monthly(range, dimensions: ReportMapping.dimensions(q.by))
         let csv = ReportCSV.render(ReportSheets.monthly(report, generatedAt: ReportMapping.beijingTime(Date())))
-        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"monthly-\(range.from)-\(range.to)-asof-\(range.asOf).csv\""),
+        return .ok(.init(headers: .init(contentDisposition: ContentDisposition.attachment("monthly-\(range.from)-\(range.to)-asof-\(range.asOf).csv")),
                          body: .csv(HTTPBody(csv))))
     }
 
@@ -51,7 +51,7 @@ extension PledgeService {
         let range = try ReportRange.check(asOf: q.asOf, from: q.from, to: q.to, today: today())
         let report = try await reports.cost(range)
         let csv = ReportCSV.render(ReportSheets.cost(report, generatedAt: ReportMapping.beijingTime(Date())))
-        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"cost-\(range.from)-\(range.to)-asof-\(range.asOf).csv\""),
+        return .ok(.init(headers: .init(contentDisposition: ContentDisposition.attachment("cost-\(range.from)-\(range.to)-asof-\(range.asOf).csv")),
                          body: .csv(HTTPBody(csv))))
     }
 }

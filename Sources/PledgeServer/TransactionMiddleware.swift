@@ -71,13 +71,14 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
         throw APIProblem(.serviceUnavailable, code: "busy", zh: "数据库繁忙，请稍后重试", en: "The database is busy; try again")
     }
 
-    /// A bank officer's reads run in a read-only transaction as the application role, with their bank
-    /// set, so row-level security filters every row they could reach, whatever a handler forgets.
-    /// Other roles reach every bank; their reads use the pool as before.
+    /// A bank officer's reads run in a transaction as the application role, with their bank set, so
+    /// row-level security filters every row they could reach, whatever a handler forgets. The
+    /// transaction may write: a read that exports (the candidates) records its audit row in it, on
+    /// the request's own connection. Other roles reach every bank; their reads need no transaction.
     private func read(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let principal = RequestPrincipal.current, principal.role == .bankOfficer else { return try await next(request, context) }
         let session = Database.Session(actor: principal.actor, requestId: context.id, settings: WriteTransaction.settings(principal),
-                                       databaseRole: .app, readOnly: true)
+                                       databaseRole: .app)
         return try await database.inRequestTransaction(session, logger: context.logger) { _ in
             // The body is written inside the transaction: a streamed body would otherwise be read after it ended.
             let response = try await next(request, context)

@@ -3,14 +3,15 @@ import Logging
 import PostgresNIO
 
 /// Named events in audit_log (0005_audit.sql) that no row change records: logins, failed logins,
-/// candidate exports. Written on the pool, outside any request transaction, so the record of a
-/// refused login or of a read survives the request's rollback or read-only transaction.
+/// candidate exports. Written on the request's own connection (Database): in its transaction when
+/// it has one, so an export's record commits with the read; a login has none, so its record stays
+/// even when the login is refused.
 public struct AuditEvents: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = Database(client)
         self.logger = logger
     }
 

@@ -1,26 +1,42 @@
+import Foundation
 import Logging
 import PostgresNIO
 
-/// How every repository reaches PostgreSQL. Inside `Database.inRequestTransaction` all of a request's
-/// queries run on that request's one transaction, so its writes, the audit rows the triggers add and
-/// its idempotency record commit together or not at all; outside it, queries use the pool as usual.
+/// How every repository reaches PostgreSQL. A request leases one connection for its whole life
+/// (`Database.withRequestConnection`) and every query made while it runs, from any repository,
+/// goes over that connection, so no request ever waits for a second connection of the pool it
+/// already holds one of. Inside `Database.inRequestTransaction` those queries run in the request's
+/// one transaction, so its writes, the audit rows and its idempotency record commit together or not
+/// at all. Outside a request (commands, tests) queries use the pool as usual.
 public struct Database: Sendable {
     public let client: PostgresClient
+    /// How long a request waits for a connection before it is told the database is unavailable.
+    public let leaseTimeout: Duration
 
     /// The connection of the transaction the current task runs in, if any.
     @TaskLocal public static var transaction: PostgresConnection?
+    /// The connection leased for the current request, in or out of a transaction.
+    @TaskLocal public static var connection: PostgresConnection?
 
-    public init(_ client: PostgresClient) {
+    /// A probe's and a person's patience: well under the 2 s a load balancer or a user waits.
+    /// PLEDGEMATCH_DB_LEASE_TIMEOUT_MS overrides it (a loaded test machine, a slow network).
+    public static let defaultLeaseTimeout: Duration = {
+        let ms = ProcessInfo.processInfo.environment["PLEDGEMATCH_DB_LEASE_TIMEOUT_MS"].flatMap(Int.init) ?? 1500
+        return .milliseconds(min(max(ms, 50), 600_000))
+    }()
+
+    public init(_ client: PostgresClient, leaseTimeout: Duration = Database.defaultLeaseTimeout) {
         self.client = client
+        self.leaseTimeout = leaseTimeout
     }
 
     public func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
-        if let conn = Self.transaction { return try await conn.query(query, logger: logger) }
+        if let conn = Self.transaction ?? Self.connection { return try await conn.query(query, logger: logger) }
         return try await client.query(query, logger: logger)
     }
 
     public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        if let conn = Self.transaction { return try await body(conn) }
+        if let conn = Self.transaction ?? Self.connection { return try await body(conn) }
         return try await client.withConnection(body)
     }
 
@@ -28,16 +44,65 @@ public struct Database: Sendable {
     /// still vanish together when it fails, and the request can go on.
     public func withTransaction<Result: Sendable>(logger: Logger,
                                                   _ body: (PostgresConnection) async throws -> sending Result) async throws -> Result {
-        guard let conn = Self.transaction else { return try await client.withTransaction(logger: logger, body) }
-        _ = try await conn.query("SAVEPOINT nested", logger: logger)
+        if let conn = Self.transaction {
+            _ = try await conn.query("SAVEPOINT nested", logger: logger)
+            do {
+                let result = try await body(conn)
+                _ = try await conn.query("RELEASE SAVEPOINT nested", logger: logger)
+                return result
+            } catch {
+                _ = try? await conn.query("ROLLBACK TO SAVEPOINT nested", logger: logger)
+                throw error
+            }
+        }
+        guard let conn = Self.connection else { return try await client.withTransaction(logger: logger, body) }
+        _ = try await conn.query("BEGIN", logger: logger)
         do {
-            let result = try await body(conn)
-            _ = try await conn.query("RELEASE SAVEPOINT nested", logger: logger)
+            let result = try await Self.$transaction.withValue(conn) { try await body(conn) }
+            _ = try await conn.query("COMMIT", logger: logger)
             return result
         } catch {
-            _ = try? await conn.query("ROLLBACK TO SAVEPOINT nested", logger: logger)
+            _ = try? await conn.query("ROLLBACK", logger: logger)
             throw error
         }
+    }
+
+    /// Leases a connection of this pool for `body`, waiting at most `leaseTimeout` for it: with the
+    /// database down or every connection busy the caller gets `DatabaseUnavailable` at once instead
+    /// of waiting on the pool's reconnect back-off. Only the wait is bounded, never the body.
+    public func withLease<Result>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        // A task of its own holds the lease and hands the connection over, so a timed-out wait is
+        // abandoned rather than awaited: a cancelled lease request can stay queued in the pool until
+        // its circuit breaker trips, many seconds later. The body runs in the caller's task.
+        let handoff = LeaseHandoff()
+        let client = self.client, timeout = self.leaseTimeout
+        let conn: PostgresConnection = try await withCheckedThrowingContinuation { continuation in
+            handoff.wait(continuation)
+            let lease = Task {
+                do {
+                    try await client.withConnection { conn in
+                        guard handoff.deliver(conn) else { return }
+                        await handoff.untilGivenBack()
+                    }
+                } catch {
+                    handoff.fail(error)
+                }
+            }
+            handoff.setTimer(Task {
+                try? await Task.sleep(for: timeout)
+                if handoff.timeOut() { lease.cancel() }
+            })
+        }
+        defer { handoff.giveBack() }
+        return try await body(conn)
+    }
+
+    /// Runs `body` on one connection leased for it (`withLease`); every query `body` makes through
+    /// any `Database` joins that connection.
+    public func withRequestConnection<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        if Self.connection != nil { return try await body() }
+        nonisolated(unsafe) let body = body
+        return try await withLease { conn in try await Self.$connection.withValue(conn) { try await body() } }
     }
 
     /// Who is writing, for the audit trigger (audit_row in 0005_audit.sql), set for this transaction only.
@@ -70,7 +135,9 @@ public struct Database: Sendable {
         _ session: Session, logger: Logger,
         _ body: (PostgresConnection) async throws -> (result: Result, commit: Bool)
     ) async throws -> Result {
-        try await client.withConnection { conn in
+        nonisolated(unsafe) let body = body
+        return try await withRequestConnection {
+            let conn = Self.connection!
             _ = try await conn.query(session.readOnly ? "BEGIN READ ONLY" : "BEGIN", logger: logger)
             do {
                 if let role = session.databaseRole {
@@ -104,6 +171,110 @@ extension Database {
         return PostgresQuery(unsafeSQL: "SELECT " + calls.joined(separator: ", "), binds: binds)
     }
 }
+
+/// The database cannot be reached now: no connection within the lease timeout, or the connection
+/// broke. The API answers 503 with Retry-After; nothing was committed by the failed request.
+public struct DatabaseUnavailable: Error, Sendable {
+    public enum Reason: String, Sendable { case leaseTimeout = "lease_timeout", connectionLost = "connection_lost" }
+    public let reason: Reason
+    public init(reason: Reason) { self.reason = reason }
+
+    /// Whether `error` (or what it wraps) means the database went away rather than refused a query.
+    public static func matches(_ error: any Error) -> Bool {
+        if error is DatabaseUnavailable { return true }
+        if let psql = error as? PSQLError {
+            switch psql.code {
+            case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection,
+                 .poolClosed:
+                return true
+            default:
+                // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now.
+                return ["57P01", "57P02", "57P03"].contains(psql.serverInfo?[.sqlState] ?? "")
+            }
+        }
+        if let tx = error as? PostgresTransactionError {
+            return [tx.closureError, tx.beginError, tx.commitError].contains { $0.map(matches) ?? false }
+        }
+        // The pool's own errors (its circuit breaker after a long outage, a shutdown) come from a
+        // module PostgresNIO does not export; their type's name is stable.
+        return "\(type(of: error))" == "ConnectionPoolError"
+    }
+}
+
+/// One lease handed from the task that holds it to the caller: the connection, an error, or the
+/// timeout, whichever comes first; then the connection back when the caller is done with it.
+final class LeaseHandoff: @unchecked Sendable {
+    private let lock = NSLock()
+    private var waiting: CheckedContinuation<PostgresConnection, any Error>?
+    private var settled = false
+    private var timer: Task<Void, Never>?
+    private var returned = false
+    private var holder: CheckedContinuation<Void, Never>?
+
+    func wait(_ continuation: CheckedContinuation<PostgresConnection, any Error>) {
+        lock.withLock { waiting = continuation }
+    }
+
+    func setTimer(_ task: Task<Void, Never>) {
+        let cancel: Bool = lock.withLock {
+            if settled { return true }
+            timer = task
+            return false
+        }
+        if cancel { task.cancel() }
+    }
+
+    /// The connection came: hand it over, unless the caller stopped waiting.
+    func deliver(_ conn: PostgresConnection) -> Bool {
+        guard let (continuation, timer) = settle() else { return false }
+        timer?.cancel()
+        continuation.resume(returning: conn)
+        return true
+    }
+
+    func timeOut() -> Bool {
+        guard let (continuation, _) = settle() else { return false }
+        continuation.resume(throwing: DatabaseUnavailable(reason: .leaseTimeout))
+        return true
+    }
+
+    func fail(_ error: any Error) {
+        guard let (continuation, timer) = settle() else { return }
+        timer?.cancel()
+        continuation.resume(throwing: error)
+    }
+
+    private func settle() -> (CheckedContinuation<PostgresConnection, any Error>, Task<Void, Never>?)? {
+        lock.withLock {
+            guard !settled, let continuation = waiting else { return nil }
+            settled = true
+            waiting = nil
+            return (continuation, timer)
+        }
+    }
+
+    /// Held by the leasing task until the caller gives the connection back.
+    func untilGivenBack() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done: Bool = lock.withLock {
+                if returned { return true }
+                holder = continuation
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    func giveBack() {
+        let continuation: CheckedContinuation<Void, Never>? = lock.withLock {
+            returned = true
+            defer { holder = nil }
+            return holder
+        }
+        continuation?.resume()
+    }
+}
+
 
 extension PostgresError.Code {
     /// Failures that a retry of the whole transaction can cure.

@@ -8,7 +8,7 @@ public struct EmbeddedPostgres: Sendable {
     public let dataDirectory: String
     public let database: String
     public static let superuser = "postgres"
-    static let port = 5432
+    public static let port = 5432
 
     public enum Failure: Error, CustomStringConvertible {
         case binariesMissing
@@ -59,7 +59,7 @@ public struct EmbeddedPostgres: Sendable {
             started = true
             logger.info("Starting the embedded PostgreSQL cluster", metadata: ["dataDir": "\(dataDirectory)"])
             try run("\(bin)/pg_ctl", ["-D", dataDirectory, "-l", "\(dataDirectory)/server.log", "-w", "-t", "60",
-                                      "-o", "-c listen_addresses='' -k \(dataDirectory) -p \(Self.port) -c fsync=on",
+                                      "-o", "-c listen_addresses='' -k \(dataDirectory) -p \(Self.port) -c fsync=on -c max_connections=300",
                                       "start"])
         }
         try createDatabaseIfMissing(bin: bin, name: database)
@@ -118,7 +118,7 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// The newest installed server's programs (Debian keeps them out of PATH, under /usr/lib/postgresql/N/bin).
-    static func binDirectory() throws -> String {
+    public static func binDirectory() throws -> String {
         let fm = FileManager.default
         let root = "/usr/lib/postgresql"
         let versions = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted(by: >)

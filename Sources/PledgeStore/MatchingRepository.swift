@@ -29,17 +29,19 @@ public struct EngineChanges: Sendable {
 }
 
 public struct MatchingRepository: Sendable {
-    let client: PostgresClient
+    /// The engine's own pool: every wait for one of its connections is bounded (Database.withLease),
+    /// so an outage fails the engine's answer fast instead of hanging it.
+    let pool: Database
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.pool = Database(client)
         self.logger = logger
     }
 
     /// Everything, read in one repeatable-read transaction so the clock and the rows agree.
     public func snapshot() async throws -> MatchSnapshot {
-        try await client.withConnection { conn in
+        try await pool.withLease { conn in
             _ = try await conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             do {
                 let clock = try await currentClock(conn)
@@ -56,14 +58,18 @@ public struct MatchingRepository: Sendable {
     }
 
     public func clock() async throws -> Int64 {
-        try await client.withConnection { try await currentClock($0) }
+        try await pool.withLease { try await currentClock($0) }
     }
 
     /// The change log after `clock` and the changed firms' current rows, in one round trip and one
     /// snapshot: a catch-up runs before every answer, so its round trips are the engine's latency.
     public func changes(after clock: Int64) async throws -> EngineChanges {
+        try await pool.withLease { conn in try await changes(after: clock, on: conn) }
+    }
+
+    private func changes(after clock: Int64, on conn: PostgresConnection) async throws -> EngineChanges {
         var result = EngineChanges(clock: clock, firmIds: [], productIds: [], licencesChanged: false)
-        let rows = try await client.execute(ChangesStatement(after: clock), logger: logger)
+        let rows = try await conn.execute(ChangesStatement(after: clock), logger: logger)
         // Every row repeats the summary and the firm; each is decoded once.
         var first = true
         for try await row in rows {
@@ -88,12 +94,11 @@ public struct MatchingRepository: Sendable {
     /// read by no one; the margin covers clocks and long transactions.
     @discardableResult
     public func pruneChanges(olderThanDays days: Int = 2) async throws -> Int {
-        let rows = try await client.query("""
+        let rows = try await pool.withLease { conn in try await conn.query("""
             WITH gone AS (DELETE FROM engine_changes WHERE changed_at < now() - make_interval(days => \(Int32(days))) RETURNING 1)
             SELECT count(*) FROM gone
-            """, logger: logger)
-        for try await n in rows.decode(Int.self) { return n }
-        return 0
+            """, logger: logger).collect() }
+        return try rows.first?.decode(Int.self) ?? 0
     }
 
     /// One firm and its assets as the engine sees them, read through `db` so a request's transaction
@@ -112,11 +117,11 @@ public struct MatchingRepository: Sendable {
     }
 
     public func products(_ ids: Set<Int64>) async throws -> [MatchProduct] {
-        try await client.withConnection { try await products($0, ids: Array(ids)) }
+        try await pool.withLease { try await products($0, ids: Array(ids)) }
     }
 
     public func licences() async throws -> [MatchLicence] {
-        try await client.withConnection { try await licences($0) }
+        try await pool.withLease { try await licences($0) }
     }
 
     private func currentClock(_ conn: PostgresConnection) async throws -> Int64 {

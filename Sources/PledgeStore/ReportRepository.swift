@@ -6,11 +6,12 @@ import PostgresNIO
 /// Every read is bounded by the as-of day: rows whose known day is after it are left out, which is
 /// the ledger as it stood at the end of that day in Beijing time.
 public struct ReportRepository: Sendable {
-    let client: PostgresClient
+    /// Through Database, so a request's reads share its one connection.
+    let client: Database
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = Database(client)
         self.logger = logger
     }
 

@@ -40,15 +40,55 @@ public enum StoreError: Error, Equatable, Sendable {
     ]
 
     /// Turns a constraint violation into a `StoreError`; anything else passes through unchanged.
-    static func map(_ error: any Error) -> any Error {
+    public static func map(_ error: any Error) -> any Error {
         // withTransaction wraps whatever its body threw; look inside.
         var error = error
         if let wrapped = error as? PostgresTransactionError, let inner = wrapped.closureError ?? wrapped.commitError {
             error = inner
         }
         if error is StoreError { return error }
-        guard let psql = error as? PSQLError, let name = psql.serverInfo?[.constraintName], let known = constraints[name] else { return error }
-        return known.conflict ? StoreError.conflict(known.error) : StoreError.invalid(known.error)
+        guard let psql = error as? PSQLError, let info = psql.serverInfo else { return error }
+        return violation(sqlState: info[.sqlState] ?? "", constraint: info[.constraintName], table: info[.tableName],
+                         column: info[.columnName]) ?? error
+    }
+
+    /// A refused write as the client's error: a known constraint by its entry in `constraints`; any
+    /// other integrity violation (SQLSTATE class 23) by the column its name carries, so no constraint,
+    /// however new, reaches a client as a 500. Nil for errors that are no violation.
+    public static func violation(sqlState: String, constraint: String?, table: String?, column: String?) -> StoreError? {
+        if let constraint, let known = constraints[constraint] ?? UserRepository.constraints[constraint] {
+            return known.conflict ? .conflict(known.error) : .invalid(known.error)
+        }
+        guard sqlState.hasPrefix("23") else { return nil }
+        let field = column.map(apiName) ?? constraint.map { fieldOf(constraint: $0, table: table) } ?? "body"
+        switch sqlState {
+        case "23505", "23P01":
+            return .conflict(.init("duplicate", field: field, zh: "与已有记录重复（\(field)）", en: "Duplicates an existing record (\(field))"))
+        case "23503":
+            return .invalid(.init("unknown_reference", field: field, zh: "引用的记录不存在（\(field)）", en: "The referenced record does not exist (\(field))"))
+        case "23502":
+            return .invalid(.init("required", field: field, zh: "缺少必填项（\(field)）", en: "A required value is missing (\(field))"))
+        default:
+            return .invalid(.init("constraint_violated", field: field, zh: "取值不符合规则（\(field)）", en: "The value breaks a rule (\(field))"))
+        }
+    }
+
+    /// `firms_name_check` on table firms → `name`; `loan_products_bank_id_fkey` → `bankId`.
+    static func fieldOf(constraint: String, table: String?) -> String {
+        var name = Substring(constraint)
+        if let table, name.hasPrefix(table + "_") { name = name.dropFirst(table.count + 1) }
+        for suffix in ["_check", "_fkey", "_key", "_excl", "_pkey"] where name.hasSuffix(suffix) {
+            name = name.dropLast(suffix.count)
+            break
+        }
+        return name.isEmpty ? "body" : apiName(String(name))
+    }
+
+    /// snake_case column → the camelCase the API uses.
+    static func apiName(_ column: String) -> String {
+        let parts = column.split(separator: "_")
+        guard let first = parts.first else { return column }
+        return String(first) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 }
 

@@ -39,17 +39,21 @@ public struct Authenticated: Sendable, Equatable {
     public var tokenId: Int64
 }
 
+/// What the rate limit says of a sign-in attempt.
+public enum LoginAttempt: Sendable, Equatable {
+    case allowed(attemptId: Int64)
+    case refused(LoginThrottle.Limit)
+}
+
 /// Users, their tokens and the login rate limit's record of failures.
 public struct UserRepository: Sendable {
+    /// Sign-in lookups and failures run outside any transaction, on the request's connection: a
+    /// failed login's record must outlive the refused request.
     let client: Database
-    /// Failures and sign-in lookups use the pool directly: a failed login's record must outlive the
-    /// refused request, and authentication runs before any request transaction exists.
-    let pool: PostgresClient
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = Database(client)
-        self.pool = client
         self.logger = logger
     }
 
@@ -122,7 +126,7 @@ public struct UserRepository: Sendable {
 
     /// The account and its password hash, for a sign-in; nil when unknown or disabled.
     public func credentials(login: String) async throws -> (user: UserRecord, passwordHash: String?)? {
-        let rows = try await pool.query("""
+        let rows = try await client.query("""
             SELECT \(unescaped: Self.userColumns), password_hash FROM users WHERE login = \(login) AND disabled_at IS NULL
             """, logger: logger)
         for try await row in rows {
@@ -161,26 +165,29 @@ public struct UserRepository: Sendable {
 
     /// The caller behind a bearer secret: the token unrevoked and unexpired, its user enabled.
     public func authenticate(secret: String) async throws -> Authenticated? {
-        let rows = try await pool.query("""
+        // Joins the request's connection, or leases one with the same bounded wait (a sign-in's bearer).
+        try await client.withRequestConnection { try await lookUp(secret: secret) }
+    }
+
+    private func lookUp(secret: String) async throws -> Authenticated? {
+        let rows = try await client.query("""
             SELECT u.id AS user_id, u.login, u.role, u.bank_id, t.id AS token_id,
                    t.last_used_at IS NULL OR t.last_used_at < now() - interval '5 minutes' AS stale_use
             FROM access_tokens t JOIN users u ON u.id = t.user_id
             WHERE t.secret_hash = \(ByteBuffer(bytes: Self.secretHash(secret)))
               AND t.revoked_at IS NULL AND t.expires_at > now() AND u.disabled_at IS NULL
             """, logger: logger)
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            guard let role = Role(rawValue: try r["role"].decode(String.self)) else { return nil }
-            let found = Authenticated(principal: Principal(actor: try r["login"].decode(String.self), role: role,
-                                                           bankId: try r["bank_id"].decode(Int64?.self)),
-                                      userId: try r["user_id"].decode(Int64.self), tokenId: try r["token_id"].decode(Int64.self))
-            // Last use is kept to the nearest few minutes: a write on every request would cost more than it tells.
-            if try r["stale_use"].decode(Bool.self) {
-                _ = try? await pool.query("UPDATE access_tokens SET last_used_at = now() WHERE id = \(found.tokenId)", logger: logger)
-            }
-            return found
+        // Read to the end before the next query: the request has one connection.
+        guard let r = try await rows.collect().first?.makeRandomAccess(),
+              let role = Role(rawValue: try r["role"].decode(String.self)) else { return nil }
+        let found = Authenticated(principal: Principal(actor: try r["login"].decode(String.self), role: role,
+                                                       bankId: try r["bank_id"].decode(Int64?.self)),
+                                  userId: try r["user_id"].decode(Int64.self), tokenId: try r["token_id"].decode(Int64.self))
+        // Last use is kept to the nearest few minutes: a write on every request would cost more than it tells.
+        if try r["stale_use"].decode(Bool.self) {
+            _ = try? await client.query("UPDATE access_tokens SET last_used_at = now() WHERE id = \(found.tokenId)", logger: logger)
         }
-        return nil
+        return found
     }
 
     /// Tokens of one user, or of everyone when `userId` is nil; newest last.
@@ -206,19 +213,34 @@ public struct UserRepository: Sendable {
 
     // MARK: Login rate limit
 
-    public func recentFailures(login: String, address: String, within seconds: Int) async throws -> (account: Int, address: Int) {
-        let rows = try await pool.query("""
-            SELECT (SELECT count(*) FROM login_failures WHERE login = \(login) AND at > now() - make_interval(secs => \(seconds))),
-                   (SELECT count(*) FROM login_failures WHERE address = \(address) AND at > now() - make_interval(secs => \(seconds)))
-            """, logger: logger)
-        for try await (a, b) in rows.decode((Int, Int).self) { return (a, b) }
-        return (0, 0)
+    /// One sign-in attempt, counted before its password is checked: under a lock per login and per
+    /// address, the failures in the window are counted and, when under the limits, a failure row is
+    /// written at once (`forgiveAttempt` removes it when the password is right). However many
+    /// attempts arrive together, at most the limit's number of them get to a password check.
+    public func claimAttempt(login: String, address: String, throttle: LoginThrottle) async throws -> LoginAttempt {
+        try await client.withTransaction(logger: logger) { conn in
+            _ = try await conn.query("""
+                SELECT pg_advisory_xact_lock(hashtext('pledgematch.login'), hashtext(\(login))),
+                       pg_advisory_xact_lock(hashtext('pledgematch.address'), hashtext(\(address)))
+                """, logger: logger)
+            let seconds = throttle.windowSeconds
+            let counts = try await conn.query("""
+                SELECT (SELECT count(*) FROM login_failures WHERE login = \(login) AND at > now() - make_interval(secs => \(seconds))),
+                       (SELECT count(*) FROM login_failures WHERE address = \(address) AND at > now() - make_interval(secs => \(seconds)))
+                """, logger: logger).collect()
+            let (account, byAddress) = try counts.first?.decode((Int, Int).self) ?? (0, 0)
+            if let limit = throttle.blocked(accountFailures: account, addressFailures: byAddress) { return .refused(limit) }
+            let ids = try await conn.query("""
+                INSERT INTO login_failures (login, address) VALUES (\(login), \(address)) RETURNING id
+                """, logger: logger).collect()
+            _ = try await conn.query("DELETE FROM login_failures WHERE at < now() - interval '1 day'", logger: logger)
+            return .allowed(attemptId: try ids[0].decode(Int64.self))
+        }
     }
 
-    /// Records a failure and forgets those older than a day, so the table stays small.
-    public func recordFailure(login: String, address: String) async throws {
-        _ = try await pool.query("INSERT INTO login_failures (login, address) VALUES (\(login), \(address))", logger: logger)
-        _ = try await pool.query("DELETE FROM login_failures WHERE at < now() - interval '1 day'", logger: logger)
+    /// The password was right: the attempt was no failure.
+    public func forgiveAttempt(_ attemptId: Int64) async throws {
+        _ = try await client.query("DELETE FROM login_failures WHERE id = \(attemptId)", logger: logger)
     }
 
     static func decodeUser(_ r: PostgresRandomAccessRow) throws -> UserRecord {

@@ -76,6 +76,15 @@ struct BatchCreditAPITests {
 
             let notAMark = try await client.send(.get, "/products/\(product)/batch-credit?markAssetId=999999")
             #expect(notAMark.status == .unprocessableContent)
+
+            // A second licence of the same mark for the same producer once stopped the whole service.
+            _ = try await post(client, "/licences", """
+                {"firmId":\(producer),"markAssetId":\(mark),"licenceNumber":"涪榨许字[2026]第004号",
+                 "validFrom":"\(Self.today.adding(years: -1))","validUntil":"\(Self.today.adding(years: 3))"}
+                """)
+            let twice = try await client.send(.get, "/products/\(product)/batch-credit?markAssetId=\(mark)")
+            #expect(twice.status == .ok, "\(twice.text)")
+            #expect((twice.json["shares"] as? [[String: Any]])?.count == 3)
         }
     }
 }

@@ -58,7 +58,7 @@ public struct DisbursementInput: Sendable {
 
     public func validated(today: CivilDate) throws(ValidationFailure) -> Valid {
         var c = Checker()
-        let day = disbursedAt.beijingDate
+        let day = c.moment(disbursedAt, field: "disbursedAt", label: Label("放款时间", "Disbursement time")) ? disbursedAt.beijingDate : nil
         let maturity = c.date(maturityOn, field: "maturityOn", label: Label("到期日", "Maturity date"))
         let registered = c.date(registeredOn, field: "registeredOn", label: Label("质押登记日", "Registration date"))
         c.range(rateBp, 0...3600, field: "rateBp", label: Label("年利率（基点）", "Annual rate (basis points)"))
@@ -72,7 +72,7 @@ public struct DisbursementInput: Sendable {
         c.ordered(registered, today, field: "registeredOn", earlierLabel: Label("质押登记日", "The registration date"),
                   laterLabel: Label("今天", "today"))
         try c.finish()
-        return Valid(disbursedAt: disbursedAt, disbursedOn: day, maturityOn: maturity!, rateBp: rateBp,
+        return Valid(disbursedAt: disbursedAt, disbursedOn: day!, maturityOn: maturity!, rateBp: rateBp,
                      registrationNumber: number, registeredOn: registered!, securedAmountFen: securedAmountFen)
     }
 }
@@ -105,7 +105,7 @@ public struct EntryInput: Sendable {
         let reason = c.optionalText(reason, field: "reason", label: Label("原因", "Reason"), max: 2000)
         if let correctsId {
             c.require(reason != nil, .init("reason_required", field: "reason", zh: "更正必须说明原因", en: "A correction needs a reason"))
-            c.require(amountFen != 0 && abs(amountFen) <= Money.maxLoanAmount, .init("out_of_range", field: "amountFen",
+            c.require(amountFen != 0 && amountFen.magnitude <= Money.maxLoanAmount.magnitude, .init("out_of_range", field: "amountFen",
                                                                                zh: "更正金额不能为 0 且不能超出范围",
                                                                                en: "A correction's amount must be non-zero and in range"))
             if let target = entries.first(where: { $0.id == correctsId }) {

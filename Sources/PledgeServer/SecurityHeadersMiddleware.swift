@@ -1,0 +1,23 @@
+import HTTPTypes
+import Hummingbird
+import PledgeCore
+
+/// Headers a bank's security review expects on every response: no sniffing, no framing, no
+/// referrer, a content policy that lets a JSON or CSV answer load nothing; and `no-store` on every
+/// answer to a caller with a token, so no proxy or browser cache keeps loan data.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var fixed: [(HTTPField.Name, String)] {
+        [(.xContentTypeOptions, "nosniff"), (HTTPField.Name("X-Frame-Options")!, "DENY"),
+         (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
+         (.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")]
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        for (name, value) in Self.fixed where response.headers[name] == nil { response.headers[name] = value }
+        if request.headers[.authorization] != nil || !OperationAccess.openPaths.contains(request.uri.path) {
+            response.headers[.cacheControl] = "no-store"
+        }
+        return response
+    }
+}
