@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import OpenAPIHummingbird
+import OpenAPIRuntime
 import PledgeAPI
 import PostgresNIO
 import PledgeCore
@@ -51,7 +52,9 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxBodyBytes))
     let service = PledgeService(client: client, metrics: metrics, logger: logger, matchIndex: index,
                                 throttle: throttle, boundary: boundary)
-    try service.registerHandlers(on: router, middlewares: [AuthorizationMiddleware()])
+    // Times a person reads are Beijing time with the offset, in JSON as in the CSV exports.
+    try service.registerHandlers(on: router, configuration: OpenAPIRuntime.Configuration(dateTranscoder: BeijingDateTranscoder()),
+                                 middlewares: [AuthorizationMiddleware()])
     return router
 }
 
