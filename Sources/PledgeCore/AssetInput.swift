@@ -157,8 +157,8 @@ extension AssetInput {
             }
             c.require(Set(niceClasses).count == niceClasses.count, .init("duplicate", field: "niceClasses",
                       zh: "尼斯分类有重复", en: "Nice classes repeat"))
-            let digits = number.filter { !$0.isWhitespace }
-            c.require(!digits.isEmpty && digits.count <= 10 && digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let digits = TrademarkNumber.compact(number)
+            c.require(TrademarkNumber.isValid(digits),
                       .init("trademark_number", field: "number", zh: "商标注册号应为 1–10 位数字",
                             en: "A trademark registration number is 1 to 10 digits"))
             return digits

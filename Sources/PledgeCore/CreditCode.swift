@@ -4,10 +4,14 @@ public enum CreditCode {
     static let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
     static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
-    /// Upper-cases and trims; does not validate.
-    public static func normalize(_ raw: String) -> String {
-        String(raw.trimmingSpaces().uppercased())
-    }
+    /// The code as pasted from a document (`9150 0102 MA5U…`, `91500102-MA5U…`, full-width
+    /// `９１５０…`) in the 18-character form it is checked and stored in: full-width characters to
+    /// ASCII, spaces and dashes removed, upper-cased, like python-stdnum's `cn.uscc.compact`.
+    /// Does not validate.
+    public static func compact(_ raw: String) -> String { IdentifierText.compact(raw) }
+
+    /// The same as `compact`: every validator and every stored code goes through it.
+    public static func normalize(_ raw: String) -> String { compact(raw) }
 
     /// The check character for a 17-character prefix, or nil when a symbol is outside the alphabet.
     public static func checkCharacter(forPrefix prefix: String) -> Character? {
@@ -53,4 +57,28 @@ extension String {
         let end = lastIndex(where: { !isSpace($0) })!
         return self[start...end]
     }
+}
+
+/// Identifiers as people paste them from documents, office exports and spreadsheets.
+enum IdentifierText {
+    /// Full-width forms (`ＺＬ２０１９…`, `．`, `－`) become ASCII; whitespace of every kind (including
+    /// the ideographic space and no-break space), zero-width characters and dashes (`-`, `‐`, `–`, `—`,
+    /// `−`, `－`) are removed; letters are upper-cased. What remains is the identifier to check.
+    static func compact(_ raw: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in raw.unicodeScalars {
+            var s = scalar
+            // U+FF01…U+FF5E are the full-width forms of U+0021…U+007E.
+            if (0xFF01...0xFF5E).contains(s.value) { s = Unicode.Scalar(s.value - 0xFEE0)! }
+            if s.properties.isWhitespace || separators.contains(s.value) { continue }
+            out.append(s)
+        }
+        return String(out).uppercased()
+    }
+
+    /// Dashes, hyphens and invisible characters a pasted identifier may carry between its groups.
+    static let separators: Set<UInt32> = [
+        0x2D, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63,  // dashes and minus signs
+        0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF,  // zero-width space, joiners, word joiner, byte-order mark
+    ]
 }

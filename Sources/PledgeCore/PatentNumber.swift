@@ -38,11 +38,19 @@ public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
         return r == 10 ? "X" : Character(String(r))
     }
 
-    /// Accepts `ZL 2023 1 0123456.7`, `CN202310123456.7`, `2023101234567` and similar spellings.
-    public static func parse(_ raw: String) -> Result<PatentNumber, Problem> {
-        var s = raw.uppercased().filter { !$0.isWhitespace }
+    /// The number as pasted (`ZL 2023 1 0123456.7`, `CN202310123456.7`, `2023-10123456.7`,
+    /// full-width `ＺＬ２０２３１０１２３４５６．７`, `2023101234567`) reduced to its digits and check
+    /// character: full-width to ASCII, spaces, dashes and the separator before the check character
+    /// removed, a `ZL` or `CN` prefix dropped. Does not validate; `parse` checks what remains.
+    public static func compact(_ raw: String) -> String {
+        var s = IdentifierText.compact(raw)
         for prefix in ["ZL", "CN"] where s.hasPrefix(prefix) { s.removeFirst(prefix.count) }
-        s = s.replacingDots()
+        return s.replacingDots()
+    }
+
+    /// Accepts every spelling `compact` reduces to 12 digits (8 before 2003) and a check character.
+    public static func parse(_ raw: String) -> Result<PatentNumber, Problem> {
+        let s = compact(raw)
         guard s.count == 13 || s.count == 9 else { return .failure(.malformed) }
         let body = String(s.dropLast()), check = s.last!
         guard body.allSatisfy({ $0.isASCII && $0.isNumber }),
@@ -58,6 +66,6 @@ public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension String {
-    /// Drops the separator before the check digit, in ASCII or full-width form.
-    fileprivate func replacingDots() -> String { filter { $0 != "." && $0 != "．" && $0 != "·" } }
+    /// Drops the separator before the check digit (full-width `．` is ASCII by now; `·` and `。` are pasted too).
+    fileprivate func replacingDots() -> String { filter { $0 != "." && $0 != "·" && $0 != "。" } }
 }

@@ -32,5 +32,14 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         return CivilDate(daysSinceEpoch: Int(days))
     }
 
+    /// The moment as a person reads it, in the one convention used wherever a time is shown: Beijing
+    /// time with its offset, to the second, `2026-11-01T00:30:00+08:00`.
+    public var beijingText: String {
+        let local = secondsSinceEpoch + Self.beijingOffsetSeconds
+        let second = Int(((local % 86_400) + 86_400) % 86_400)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(beijingDate)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))+08:00"
+    }
+
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.secondsSinceEpoch < b.secondsSinceEpoch }
 }

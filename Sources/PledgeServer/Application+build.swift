@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import OpenAPIHummingbird
+import OpenAPIRuntime
 import PledgeAPI
 import PostgresNIO
 import PledgeCore
@@ -55,9 +56,11 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxBodyBytes))
     let service = PledgeService(client: client, metrics: metrics, logger: logger, matchIndex: index,
                                 throttle: throttle, boundary: boundary, leaseTimeout: leaseTimeout)
-    // The contract is checked after the role: a caller who may not use an operation hears 403 first.
-    try service.registerHandlers(on: router, middlewares: [
-        AuthorizationMiddleware(), ContractMiddleware(contract: .shared, maxBytes: AppConfiguration.maxBodyBytes)])
+    // Times a person reads are Beijing time with the offset, in JSON as in the CSV exports. The
+    // contract is checked after the role: a caller who may not use an operation hears 403 first.
+    try service.registerHandlers(on: router, configuration: OpenAPIRuntime.Configuration(dateTranscoder: BeijingDateTranscoder()),
+                                 middlewares: [AuthorizationMiddleware(),
+                                               ContractMiddleware(contract: .shared, maxBytes: AppConfiguration.maxBodyBytes)])
     return router
 }
 

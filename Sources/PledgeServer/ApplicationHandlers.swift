@@ -116,10 +116,10 @@ extension PledgeService {
         case .failure(.illegal(let from, _)):
             throw APIProblem(.conflict, code: "illegal_transition",
                              zh: "申请 #\(app.id) 当前状态为「\(from.zh)」，不能\(action.zh)",
-                             en: "Application #\(app.id) is \(from.rawValue); it cannot \(action.rawValue)", field: "action")
+                             en: "Application #\(app.id) is \(from.en); it cannot \(action.en)", field: "action")
         case .failure(.forbidden(_, _)):
             throw APIProblem(.forbidden, code: "role_not_allowed", zh: "您的角色不能对申请执行「\(action.zh)」",
-                             en: "Your role may not \(action.rawValue) an application", field: "action")
+                             en: "Your role may not ask for an application to \(action.en)", field: "action")
         }
     }
 

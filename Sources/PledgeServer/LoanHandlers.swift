@@ -84,7 +84,7 @@ extension PledgeService {
         }
         if kind == .default, app.state != .disbursed {
             throw APIProblem(.conflict, code: "illegal_transition", zh: "申请当前状态为「\(app.state.zh)」，不能认定违约",
-                             en: "The application is \(app.state.rawValue); it cannot default", field: "kind")
+                             en: "The application is \(app.state.en); it cannot be marked in default", field: "kind")
         }
     }
 

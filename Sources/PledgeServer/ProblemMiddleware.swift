@@ -91,7 +91,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIProblem(.unsupportedMediaType, code: "unsupported_media_type", zh: "请求体必须是 application/json",
                               en: "The body must be application/json")
         case .notAcceptable:
-            return APIProblem(.badRequest, code: "not_acceptable", zh: "无法提供 Accept 头要求的格式", en: cause)
+            // RFC 9110 §15.5.7: the representation asked for in Accept does not exist here.
+            return APIProblem(.notAcceptable, code: "not_acceptable", zh: "无法提供 Accept 头要求的格式", en: cause, field: "Accept")
         case let status where status.kind == .clientError:
             return APIProblem(.badRequest, code: "bad_request", zh: "请求格式错误：\(cause)", en: "Malformed request: \(cause)")
         default:

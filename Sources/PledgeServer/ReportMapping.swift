@@ -11,11 +11,7 @@ enum ReportMapping {
     }
 
     /// Generation time for files a person reads: Beijing time with its offset.
-    static func beijingTime(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        return f.string(from: date)
-    }
+    static func beijingTime(_ date: Date) -> String { date.beijingText }
 
     static func changes(_ c: LaterChanges, asOf: CivilDate) -> Components.Schemas.LaterChanges {
         let notice = c.notice(asOf: asOf)

@@ -18,9 +18,10 @@ public enum RequestPrincipal {
 /// leaves only after the commit. So after a crash a request either happened with its key stored,
 /// or did not happen at all, and its retry with the same key is safe.
 ///
-/// A POST needs an Idempotency-Key: a replay gets the first response again, the same key with
-/// another body gets 422, and a replay while the first still runs gets 409. Only successful
-/// responses are kept: a refused request changed nothing, so running it again is harmless.
+/// IdempotencyPolicy says per operation whether an Idempotency-Key is required, optional or not read.
+/// With a key, a replay gets the first response again byte for byte, the same key with another body
+/// gets 422, and a replay while the first still runs gets 409. Only successful responses are kept: a
+/// refused request changed nothing, so running it again is harmless.
 /// Serialization failures and deadlocks are retried a few times before they reach the client.
 ///
 /// Every request transaction takes the database role pledgematch_app and carries the caller's role
@@ -88,11 +89,13 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func idempotencyKey(_ request: Request) throws -> String? {
-        guard request.method == .post else { return nil }
+        let policy = IdempotencyPolicy.of(method: request.method, path: request.uri.path)
+        guard policy != .absent else { return nil }
         guard let key = request.headers[WriteTransaction.keyHeader], !key.isEmpty else {
+            guard policy == .required else { return nil }
             throw APIProblem(.badRequest, code: "idempotency_key_required",
-                             zh: "POST 请求必须带 Idempotency-Key 头（每个新请求一个新值，重试时沿用）",
-                             en: "A POST needs an Idempotency-Key header (new for each request, the same on retry)",
+                             zh: "此请求必须带 Idempotency-Key 头（重复执行会重复放款、记账或建档；每个新请求一个新值，重试时沿用）",
+                             en: "This request needs an Idempotency-Key header (a duplicate would move money or make a record twice; new for each request, the same on retry)",
                              field: "Idempotency-Key")
         }
         guard key.count <= 255, key.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x21 && $0.value < 0x7F }) else {

@@ -42,10 +42,9 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
+    /// Beijing time with its offset, as every time a person reads.
     static var generatedAt: String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        return f.string(from: Date())
+        Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))).beijingText
     }
 }
 

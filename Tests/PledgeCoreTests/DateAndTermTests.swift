@@ -91,3 +91,16 @@ struct ProtectionTermTests {
         }
     }
 }
+
+@Suite("Times a person reads: Beijing time with its offset")
+struct BeijingTextTests {
+    @Test("Across the Beijing midnight, a month end and before 1970", arguments: [
+        (Int64(0), "1970-01-01T08:00:00+08:00"),
+        (Int64(1_793_462_399), "2026-10-31T23:59:59+08:00"),   // 2026-10-31T15:59:59Z
+        (Int64(1_793_462_400), "2026-11-01T00:00:00+08:00"),   // 2026-10-31T16:00:00Z: already November in Beijing
+        (Int64(-28_801), "1969-12-31T23:59:59+08:00"),
+    ])
+    func beijingText(seconds: Int64, text: String) {
+        #expect(Timestamp(secondsSinceEpoch: seconds).beijingText == text)
+    }
+}

@@ -230,10 +230,10 @@ struct MatchFirmGateTests {
         .init("boundary: one defaulted loan", .firmCreditRecord, false, mentions: "1") { $0.firm.defaultedLoans = 1 },
         // firm_industry
         .init("product open to every industry", .firmIndustry, true),
-        .init("industry listed", .firmIndustry, true, mentions: "advanced_materials") {
+        .init("industry listed", .firmIndustry, true) {
             $0.product.eligibleIndustries = ["advanced_materials", "biomedicine"]
         },
-        .init("industry not listed", .firmIndustry, false, mentions: "food_processing") {
+        .init("industry not listed", .firmIndustry, false) {
             $0.product.eligibleIndustries = ["food_processing"]
         },
         // amount_in_range: ¥500,000 – ¥30,000,000 (the invention supports ¥3,000,000)
@@ -320,5 +320,50 @@ struct MatchFirmGateTests {
         #expect(!result.eligible)
         #expect(result.summaryZh.contains("不良信用记录"))
         #expect(result.summaryEn.contains("bad-credit record"))
+    }
+}
+
+@Suite("Matching: codes are shown by their names")
+struct MatchTextNamesTests {
+    /// Every text of a result, in its language: gates, factors and the summary.
+    func texts(_ r: MatchResult) -> (zh: [String], en: [String]) {
+        let gates = r.firmGates + r.assets.flatMap(\.gates)
+        return (gates.map(\.zh) + r.score.factors.map(\.zh) + [r.summaryZh],
+                gates.map(\.en) + r.score.factors.map(\.en) + [r.summaryEn])
+    }
+
+    @Test("The industry gate names the firm's industry and the product's, each in the language of its text")
+    func industryGateNamesIndustries() throws {
+        var product = F.product()
+        product.eligibleIndustries = ["food_processing", "characteristic_agriculture"]
+        let result = F.evaluate([F.invention()], firm: F.firm(industry: "advanced_materials"), product: product)
+        let gate = try #require(result.gate(.firmIndustry))
+        #expect(gate.zh == "所属行业「先进材料」不在本产品适用行业（特色农业、食品加工（含涪陵榨菜））内")
+        #expect(gate.en == "Its industry, Advanced materials, is not among the product's (Characteristic agriculture; Food processing (incl. Fuling zhacai))")
+    }
+
+    @Test("No industry code appears in any text a person reads", arguments: Array(IndustryNames.labels.keys.sorted()))
+    func noCodeInTexts(code: String) {
+        var product = F.product()
+        product.eligibleIndustries = [code, "other"]
+        for firmIndustry in [code, "new_energy"] {
+            let result = F.evaluate([F.invention()], firm: F.firm(industry: firmIndustry), product: product)
+            let (zh, en) = texts(result)
+            // A one-word code (services, other) is also an English word; a code with "_" is never prose.
+            if code.contains("_") { for text in zh + en { #expect(!text.contains(code), "\(text)") } }
+            for text in zh { #expect(!text.contains(code), "\(text)") }
+            let name = IndustryNames.label(firmIndustry)
+            #expect(zh.contains { $0.contains(name.zh) }, "the Chinese texts name \(name.zh)")
+            #expect(en.contains { $0.contains(name.en) }, "the English texts name \(name.en)")
+        }
+    }
+
+    @Test("The GI-industry score reason reads 特色农业, not characteristic_agriculture")
+    func giReasonNamesTheIndustry() throws {
+        let result = F.evaluate([F.invention()], firm: F.firm(industry: "characteristic_agriculture"))
+        let fit = try #require(result.score.factors.first { $0.code == .strategicFit })
+        #expect(fit.zh.contains("地理标志产品相关产业（特色农业）20 分"), "\(fit.zh)")
+        #expect(fit.en.contains("GI-product industry (Characteristic agriculture) 20"), "\(fit.en)")
+        #expect(!fit.zh.contains("characteristic_agriculture") && !fit.en.contains("characteristic_agriculture"))
     }
 }

@@ -116,9 +116,12 @@ struct LifecycleAPITests {
             #expect(early.status == .conflict)
             #expect(early.json["code"] as? String == "illegal_transition")
             #expect((early.json["messageZh"] as? String)?.contains("草稿") == true, "names the current state")
+            #expect(early.json["messageEn"] as? String == "Application #\(d.applicationId) is a draft; it cannot be approved",
+                    "states and actions by name, not by code")
 
             let byBank = try await client.send(.post, path, json: #"{"action":"submit"}"#, headers: ifMatch(r), as: Caller.bank(d.bankId))
             #expect(byBank.status == .forbidden)
+            #expect(byBank.json["messageEn"] as? String == "Your role may not ask for an application to be submitted")
             let foreign = try await client.send(.post, path, json: #"{"action":"withdraw"}"#, headers: ifMatch(r), as: Caller.bank(otherBank))
             #expect(foreign.status == .notFound, "another bank's application does not exist for this officer")
             let foreignRead = try await client.send(.get, "/applications/\(d.applicationId)", as: Caller.bank(otherBank))

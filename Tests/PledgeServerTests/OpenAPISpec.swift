@@ -10,6 +10,8 @@ struct SpecOperation: Sendable, CustomStringConvertible {
     var tags: [String] = []
     var open = false
     var roles: [String]?
+    /// "required", "optional" or nil: which Idempotency-Key parameter the operation lists, if any.
+    var idempotencyKey: String?
 
     var description: String { "\(method.uppercased()) \(path) (\(operationId))" }
 }
@@ -47,6 +49,8 @@ enum OpenAPISpec {
             if body.hasPrefix("operationId: ") { current!.operationId = String(body.dropFirst("operationId: ".count)) }
             else if body == "security: []" { current!.open = true }
             else if body == "tags:" { inTags = true }
+            else if body == "- $ref: '#/components/parameters/IdempotencyKey'" { current!.idempotencyKey = "required" }
+            else if body == "- $ref: '#/components/parameters/IdempotencyKeyOptional'" { current!.idempotencyKey = "optional" }
             else if body.hasPrefix("x-roles: [") {
                 current!.roles = body.dropFirst("x-roles: [".count).dropLast().split(separator: ",")
                     .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

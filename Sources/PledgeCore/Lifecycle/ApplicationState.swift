@@ -26,6 +26,21 @@ public enum ApplicationState: String, CaseIterable, Sendable {
         case .withdrawn: "已撤回"
         }
     }
+
+    /// The state's name in English texts (the raw value is a code, not for people).
+    public var en: String {
+        switch self {
+        case .draft: "a draft"
+        case .submitted: "submitted"
+        case .underReview: "under review"
+        case .approved: "approved"
+        case .rejected: "rejected"
+        case .disbursed: "disbursed"
+        case .repaid: "repaid"
+        case .defaulted: "in default"
+        case .withdrawn: "withdrawn"
+        }
+    }
 }
 
 /// What someone asks to happen to an application. Raw values are API codes.
@@ -52,6 +67,21 @@ public enum ApplicationAction: String, CaseIterable, Sendable {
         case .settle: "结清"
         case .markDefault: "认定违约"
         case .renew: "续贷"
+        }
+    }
+
+    /// The action as an English verb phrase (the raw value is a code, not for people).
+    public var en: String {
+        switch self {
+        case .submit: "be submitted"
+        case .startReview: "go under review"
+        case .approve: "be approved"
+        case .reject: "be rejected"
+        case .withdraw: "be withdrawn"
+        case .disburse: "be disbursed"
+        case .settle: "be settled"
+        case .markDefault: "be marked in default"
+        case .renew: "be renewed"
         }
     }
 }

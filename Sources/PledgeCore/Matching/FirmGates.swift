@@ -32,15 +32,17 @@ enum FirmGates {
         if passed && p.eligibleIndustries.isEmpty {
             return GateResult(code: .firmIndustry, passed: true, zh: "本产品不限行业", en: "The product is open to every industry")
         }
-        let list = p.eligibleIndustries.sorted()
+        // Industries are named, never shown by code: 特色农业, not characteristic_agriculture.
+        let own = IndustryNames.label(f.industryCode)
+        let list = p.eligibleIndustries.sorted().map(IndustryNames.label)
         if passed {
             return GateResult(code: .firmIndustry, passed: true,
-                              zh: "所属行业 \(f.industryCode) 在本产品适用行业内",
-                              en: "Its industry \(f.industryCode) is one the product serves")
+                              zh: "所属行业「\(own.zh)」在本产品适用行业内",
+                              en: "Its industry, \(own.en), is one the product serves")
         }
         return GateResult(code: .firmIndustry, passed: false,
-                          zh: "所属行业 \(f.industryCode) 不在本产品适用行业（\(list.joined(separator: "、"))）内",
-                          en: "Its industry \(f.industryCode) is not among the product's (\(list.joined(separator: ", ")))")
+                          zh: "所属行业「\(own.zh)」不在本产品适用行业（\(list.map(\.zh).joined(separator: "、"))）内",
+                          en: "Its industry, \(own.en), is not among the product's (\(list.map(\.en).joined(separator: "; ")))")
     }
 
     static func amountInRange(_ amount: Fen, defaulted: Bool, _ p: MatchProduct) -> GateResult {

@@ -145,7 +145,8 @@ enum Scoring {
         var fzh: [String] = [], fen: [String] = []
         if f.priorityIndustry { fzh.append("方案重点产业 50 分"); fen.append("priority industry of the plan 50") }
         if giIndustries.contains(f.industryCode) {
-            fzh.append("地理标志产品相关产业（\(f.industryCode)）20 分"); fen.append("GI-product industry (\(f.industryCode)) 20")
+            let industry = IndustryNames.label(f.industryCode)
+            fzh.append("地理标志产品相关产业（\(industry.zh)）20 分"); fen.append("GI-product industry (\(industry.en)) 20")
         }
         if f.highTech { fzh.append("高新技术企业 15 分"); fen.append("high-tech enterprise 15") }
         if f.specialized { fzh.append("专精特新 15 分"); fen.append("specialised SME 15") }
