@@ -17,6 +17,9 @@ Expectations:
 - N concurrent creations with one idempotency key store one record: every 201 names it (replays say
   Idempotent-Replayed: true), the others get 409 (the first still running);
 - N concurrent PUTs (and transitions) on one version: exactly one succeeds, the rest get 412 or 409;
+- a storm of 4 x N mixed requests (every role's GETs, creations, PUTs) meets the same rules;
+- N clients that stall (half a body, unfinished headers) or close the connection before the answer
+  (a long report, a whole POST) hold nothing: an authenticated GET meanwhile answers within 1 s;
 - afterwards /healthz and an authenticated GET answer within 1 s, and pg_stat_activity shows no
   connection left `idle in transaction` (sampled twice, 3 s apart: a backend seen both times is a leak).
 """
@@ -113,6 +116,7 @@ def login(name):
 
 failures = []
 tally = {}
+refusals = {}
 tally_lock = threading.Lock()
 
 
@@ -121,6 +125,10 @@ def judge(label, answer, allowed):
     s = answer.status
     with tally_lock:
         tally[s] = tally.get(s, 0) + 1
+        if not (isinstance(s, int) and 200 <= s < 300):
+            body = answer.json
+            key = (s, body.get("code") if isinstance(body, dict) else None, label.split(" ")[1 if label.startswith("storm") else 0])
+            refusals[key] = refusals.get(key, 0) + 1
     if isinstance(s, int) and (200 <= s < 300 or (s in allowed and answer.problem) or (s == 503 and answer.problem)):
         return True
     body = answer.json
@@ -318,6 +326,77 @@ def writes(admin, ops, bank_token, bank_id):
         failures.append(f"transition race: {wins} of {n} submits on version {app['version']} succeeded (exactly one should)")
 
 
+def raw_connections(label, n, payload, hold, token):
+    """n connections that each send `payload` (a request, perhaps incomplete) and then wait `hold`
+    seconds without reading, or (hold 0) close at once: clients that stall or walk away. Meanwhile an
+    authenticated GET must still answer within 1 s."""
+    socks = []
+    for _ in range(n):
+        try:
+            s = socket.create_connection((HOST, PORT), timeout=5)
+            s.sendall(payload)
+            socks.append(s)
+        except OSError as e:
+            failures.append(f"{label}: could not open connection {len(socks) + 1}: {e}")
+            break
+    if hold == 0:
+        for s in socks:
+            s.close()
+        socks = []
+    time.sleep(0.3)
+    probe = call("GET", "/firms?limit=1", token=token, timeout=10)
+    print(f"  {label}: {n} connections; meanwhile GET /firms {probe.status} in {probe.seconds:.3f} s")
+    if probe.status != 200 or probe.seconds > 1:
+        failures.append(f"{label}: GET /firms {probe.status} in {probe.seconds:.2f} s while {n} clients stalled "
+                        f"(want 200 within 1 s)")
+    time.sleep(hold)
+    for s in socks:
+        s.close()
+
+
+def stalled_clients(ops, admin):
+    """Clients that stall mid-request or walk away before the answer must hold nothing."""
+    body = json.dumps(firm_body("food_processing", "stalled"), ensure_ascii=False).encode()
+    head = (f"POST /firms HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {ops}\r\n"
+            f"Content-Type: application/json\r\nIdempotency-Key: {{key}}\r\nContent-Length: {len(body)}\r\n\r\n")
+    half = b"".join([head.replace("{key}", str(uuid.uuid4())).encode(), body[: len(body) // 2]])
+    raw_connections("POST with half a body, stalled 5 s", BURST, half, 5, admin)
+    raw_connections("headers never finished, stalled 5 s", BURST,
+                    f"GET /firms HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {ops}\r\n".encode(), 5, admin)
+    report = (f"GET /reports/monthly?from=2025-09&to=2026-08 HTTP/1.1\r\nHost: {HOST}\r\n"
+              f"Authorization: Bearer {ops}\r\n\r\n").encode()
+    raw_connections("report requested, connection closed at once", BURST, report, 0, admin)
+    whole = b"".join([head.replace("{key}", str(uuid.uuid4())).encode(), body])
+    raw_connections("POST sent whole, connection closed at once", BURST, whole, 0, admin)
+
+
+def storm(sessions, urls):
+    """Everything at once: every role's GETs and writes in one burst of 4 x BURST requests."""
+    ops = sessions["operations"][0]
+    industry = must(call("GET", "/industries", token=ops), "industries")["items"][0]["code"]
+    firms = [must(call("POST", "/firms", firm_body(industry, f"storm{i}"), token=ops), "storm firm") for i in range(8)]
+    versions = {f["id"]: f["version"] for f in firms}
+
+    def one(i):
+        kind = i % 5
+        if kind == 0:
+            return "POST /firms", call("POST", "/firms", firm_body(industry, f"storm-{i}"), token=ops), {409, 422}
+        if kind == 1:
+            f = firms[i % len(firms)]
+            body = {k: f[k] for k in ("creditCode", "name", "industryCode", "town", "size", "foundedOn")}
+            return "PUT /firms/{id}", call("PUT", f"/firms/{f['id']}", dict(body, town=f"风暴镇{i}"), token=ops,
+                                           headers={"If-Match": f'"{versions[f["id"]]}"'}), {409, 412}
+        role, url, allowed = urls[i % len(urls)]
+        return f"{role} GET {url}", call("GET", url, token=sessions[role][0]), allowed
+
+    answers = burst("storm", 4 * BURST, one)
+    for label, answer, allowed in answers:
+        judge(f"storm {label}", answer, allowed)
+    times = [a.seconds for _, a, _ in answers]
+    print(f"  storm of {4 * BURST} mixed requests: {status_counts([a for _, a, _ in answers])} "
+          f"p50 {percentile(times, 50):.2f} s max {max(times):.2f} s")
+
+
 def status_counts(answers):
     out = {}
     for a in answers:
@@ -362,6 +441,7 @@ def main():
         sessions[role] = (result["token"], result["user"])
     print(f"concurrency test against {BASE}: bursts of {BURST} (4 x pool {POOL}); database: {' '.join(psql_command())}")
 
+    urls = []
     for role, (token, user) in sessions.items():
         ids = ids_for(token, user)
         for op_id, path, roles, params, allowed in get_operations():
@@ -371,6 +451,7 @@ def main():
             if url is None:
                 print(f"  {role:13s} {op_id}: skipped (no id visible to this role)")
                 continue
+            urls.append((role, url, allowed))
             answers = burst(op_id, BURST, lambda i: call("GET", url, token=token))
             ok = sum(judge(f"{role} GET {url}", a, allowed) for a in answers)
             times = [a.seconds for a in answers]
@@ -380,6 +461,11 @@ def main():
     token = sessions["administrator"][0]
     print("concurrent writes")
     writes(token, sessions["operations"][0], sessions["bank_officer"][0], sessions["bank_officer"][1]["bankId"])
+    print("everything at once")
+    storm(sessions, urls)
+    print("stalled and vanishing clients")
+    stalled_clients(sessions["operations"][0], token)
+    time.sleep(1)
 
     # Afterwards: quick answers, and no transaction left open.
     health = call("GET", "/healthz", timeout=5)
@@ -403,6 +489,8 @@ def main():
     if len(failures) > 200:
         print(f"... and {len(failures) - 200} more")
     total = sum(tally.values())
+    print("answers other than 2xx (status, code, role or operation): "
+          + ", ".join(f"{k[0]} {k[1]} {k[2]} x{n}" for k, n in sorted(refusals.items(), key=lambda kv: str(kv[0]))))
     print(f"answers: {dict(sorted(tally.items(), key=lambda kv: str(kv[0])))} in {time.monotonic() - started:.0f} s")
     print(f"concurrency-test: {total} requests, {len(failures)} failures")
     sys.exit(1 if failures else 0)

@@ -21,7 +21,8 @@ While the test runs, background threads read and write (GET /firms, /products, /
   Retry-After header, within 2 s (ten reads: p50 and max printed);
 - a write answers the same way;
 - /readyz answers 503 within 2 s;
-- the service process stays up.
+- the service process stays up;
+and at the end the service stops within 60 s of SIGTERM.
 After the database is back: an authenticated read succeeds within 5 s of pg_ctl start returning (the
 recovery time is printed), /readyz 200. Over the whole run the background load must never see a 500,
 a dropped connection or a request over 10 s; every answer is a 2xx or a 503 problem.
@@ -323,8 +324,10 @@ def main():
     finally:
         if server.poll() is None:
             server.send_signal(signal.SIGTERM)
+            asked = time.monotonic()
             try:
                 server.wait(timeout=60)
+                print(f"the service stopped {time.monotonic() - asked:.1f} s after SIGTERM")
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()

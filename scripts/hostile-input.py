@@ -15,8 +15,12 @@ What counts as a pass, per mutated request:
   application/problem+json whose top-level `field`, or the `field` of one entry of `errors`, names
   the mutated field: equal to its JSON path (`name`, `ipTerms[0].loanToValueBp`), its parameter name
   (`firmId`, `If-Match`), or a path inside it (`ipTerms[6]` for `ipTerms`);
-- the value is valid per the spec: a 2xx, or a 4xx problem+json naming the field as above (the
-  server's own rules, such as dates between 1900 and 2200, may be stricter than the spec).
+- the value is valid per the spec: a 2xx, or a 4xx problem+json that names a field: the server's own
+  rules may be stricter than the spec (dates between 1900 and 2200, check characters), and a rule
+  across fields may name the other field or the object (score weights must sum to 100 and name
+  `scoreWeights`; a minimum above the maximum names the maximum);
+- a lone surrogate (not Unicode text): any 4xx problem+json, since the JSON reader refuses the whole
+  document before it has fields.
 Always a failure: a 5xx (a 503 included), a dropped connection, no answer within 10 s, a 4xx that is
 not application/problem+json, a 2xx for an invalid value.
 After each group of requests the process must still answer /healthz, and the rows of the
@@ -213,10 +217,11 @@ def blank(value):
     return isinstance(value, str) and value != "" and value.strip(" \t\r\n\u3000\u00a0") == ""
 
 
-def expectation(schema, value):
+def expectation(schema, value, field=""):
     """'ok' when the value is valid per the spec, 'bad' when it must be refused."""
     schema = resolve(schema)
-    if blank(value) and schema.get("minLength", 0) >= 1:
+    if blank(value) and schema.get("minLength", 0) >= 1 and not field.endswith("password"):
+        # (a password is not trimmed text: spaces are characters like any other)
         return "bad"  # only spaces where something is required: refused whatever the length
     return "ok" if is_valid(schema, value) else "bad"
 
@@ -336,7 +341,7 @@ def field_mutations(schema, body, prefix=""):
                 continue  # an optional field set to null: absent for most readers, not worth a request
             mutated = dict(body)
             mutated[name] = value
-            out.append((path, kind, mutated, expectation(prop, value)))
+            out.append((path, kind, mutated, expectation(prop, value, path)))
         types = types_of(prop)
         if "object" in types and isinstance(current, dict):
             for sub_path, kind, sub_body, exp in field_mutations(prop, current, path):
@@ -422,9 +427,14 @@ def call(method, path, body=None, token=None, headers=None, timeout=TIMEOUT, raw
         conn.close()
 
 
+class SetupFailed(Exception):
+    pass
+
+
 def must(answer, what, *ok):
+    """The answer of a request that prepares the test; anything but success stops the run."""
     if answer.status not in (ok or (200, 201)):
-        sys.exit(f"hostile-input: setup failed: {what}: {answer.status} {answer.data[:300]!r}")
+        raise SetupFailed(f"setup failed: {what}: {answer.status} {answer.data[:300]!r}")
     return answer.json
 
 
@@ -463,10 +473,14 @@ class Results:
             if expect == "bad":
                 failure = "accepted"
         elif 400 <= s < 500:
-            if not answer.problem:
+            if not answer.problem or not isinstance(body, dict):
                 failure = "not-problem+json"
-            elif not isinstance(body, dict) or not names(named, field):
+            elif kind in DOCUMENT_LEVEL:
+                pass  # the JSON reader refuses the whole document before any field exists
+            elif expect == "bad" and not names(named, field):
                 failure = "field-not-named"
+            elif expect == "ok" and not named:
+                failure = "no-field-named"
         else:
             failure = f"status-{s}"
         with self.lock:
@@ -485,6 +499,10 @@ class Results:
     def fail(self, line):
         with self.lock:
             self.failures.append(line)
+
+
+# Values a JSON reader refuses for the whole document (a lone surrogate is not Unicode text).
+DOCUMENT_LEVEL = {"lone-surrogate"}
 
 
 def named_fields(body):
@@ -554,11 +572,13 @@ class World:
         self.firm_id = firms[0]["id"]
         marks = must(call("GET", "/assets?type=gi_collective_mark&limit=1", token=self.admin), "GI marks")["items"]
         self.mark_id = marks[0]["id"] if marks else 1
+        owner = marks[0].get("firmId") if marks else None
+        self.licensee_id = next(f["id"] for f in firms if f["id"] != owner)  # the owner cannot license itself
         assets = must(call("GET", f"/assets?firmId={self.firm_id}&limit=5", token=self.admin), "assets")["items"]
         self.firm_asset_id = assets[0]["id"] if assets else 1
         products = must(call("GET", "/products?limit=200", token=self.admin), "products")["items"]
         self.products = [p for p in products if p["bankId"] == self.bank_id]
-        self.product = self.products[0]
+        self.bank_product = self.products[0]
         self.candidates = []
         for p in self.products:
             page = call("GET", f"/products/{p['id']}/candidates?limit=100", token=self.bank_token).json or {}
@@ -617,7 +637,7 @@ class World:
                 "note": "敌意输入测试"}
 
     def licence(self):
-        return {"firmId": self.firm_id, "markAssetId": self.mark_id, "licenceNumber": f"FL-{serial()}",
+        return {"firmId": self.licensee_id, "markAssetId": self.mark_id, "licenceNumber": f"FL-{serial()}",
                 "validFrom": str(TODAY - datetime.timedelta(days=10)), "validUntil": str(TODAY + datetime.timedelta(days=700))}
 
     def user(self):
@@ -625,7 +645,7 @@ class World:
                 "password": "hostile-input-password"}
 
     def what_if(self):
-        return {"productId": self.product["id"], "amountFen": 50000000, "termMonths": 12,
+        return {"productId": self.bank_product["id"], "amountFen": 50000000, "termMonths": 12,
                 "valuations": [{"assetId": self.firm_asset_id, "valueFen": 300000000,
                                 "valuationDate": str(TODAY - datetime.timedelta(days=10)),
                                 "validUntil": str(TODAY + datetime.timedelta(days=300))}],
@@ -660,7 +680,7 @@ class World:
         sys.exit(f"hostile-input: setup failed: could not make an application in state {state}")
 
     def disbursement(self):
-        return {"maturityOn": str(add_months(TODAY, self.product["minTermMonths"])), "rateBp": 345,
+        return {"maturityOn": str(add_months(TODAY, self.bank_product["minTermMonths"])), "rateBp": 345,
                 "registrationNumber": f"渝知质登-{serial()}", "registeredOn": str(TODAY),
                 "disbursedAt": None, "securedAmountFen": None}
 
@@ -816,8 +836,8 @@ def run_params(world, op_id, token, role, path_values, query=None, headers=None,
             pv = dict(path_values)
             qv = dict(query)
             if p["in"] == "path":
-                if isinstance(text, list):
-                    continue
+                if isinstance(text, list) or text == "":
+                    continue  # an empty segment is another route (/firms/ is the list), not a bad id
                 pv[p["name"]] = text
             else:
                 qv[p["name"]] = text
@@ -994,23 +1014,32 @@ def finish(aborted=False):
         for key, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
             print(f"  {n:5d}  {key}")
     if aborted:
-        print("hostile-input: the server stopped answering; the run was cut short")
+        print("hostile-input: the server stopped answering or the setup failed; the run was cut short")
     print(f"requests sent: {R.sent} ({R.accepted} accepted) in {time.monotonic() - START:.0f} s")
     print(f"hostile-input: {R.sent} requests, {len(R.failures)} failures")
     sys.exit(1 if R.failures or aborted else 0)
 
 
 def main():
+    try:
+        run_all()
+    except SetupFailed as e:
+        R.fail(str(e))
+        finish(aborted=not alive("setup"))
+    finish()
+
+
+def run_all():
     w = World()
     admin, bank = w.admin, w.bank_token
-    print(f"hostile-input against {BASE}: firm {w.firm_id}, bank {w.bank_id}, product {w.product['id']}")
+    print(f"hostile-input against {BASE}: firm {w.firm_id}, bank {w.bank_id}, product {w.bank_product['id']}")
 
     # Firms
     run_body(w, "createFirm", admin, "admin", {}, w.firm, ["firms"])
     firm = must(call("POST", "/firms", w.firm(), token=admin), "create a firm for PUT")
     run_put(w, "getFirm", "updateFirm", firm["id"], "firmId", w.firm, ["firms"])
     run_params(w, "getFirm", admin, "admin", {"firmId": firm["id"]})
-    run_params(w, "getFirm", bank, "bank", {"firmId": w.firm_id})
+    run_params(w, "getFirm", bank, "bank", {"firmId": w.candidates[0][1]["firmId"]})  # a firm it may see
     run_params(w, "listFirms", admin, "admin", {})
     idempotency_key_checks(w, "createFirm", {}, w.firm, admin, "admin")
 
@@ -1042,7 +1071,7 @@ def main():
     prod = must(call("POST", "/products", w.product(), token=admin), "create a product for PUT")
     run_put(w, "getProduct", "updateProduct", prod["id"], "productId", w.product, ["products"])
     run_params(w, "getProduct", admin, "admin", {"productId": prod["id"]})
-    run_params(w, "getProduct", bank, "bank", {"productId": w.product["id"]})
+    run_params(w, "getProduct", bank, "bank", {"productId": w.bank_product["id"]})
     run_params(w, "listProducts", admin, "admin", {})
     run_params(w, "listProducts", bank, "bank", {})
 
@@ -1054,7 +1083,7 @@ def main():
     run_params(w, "getTarget", bank, "bank", {"targetId": tgt["id"]})
 
     # Matching
-    pid, fid = w.product["id"], w.candidates[0][1]["firmId"]
+    pid, fid = w.bank_product["id"], w.candidates[0][1]["firmId"]
     run_params(w, "listFirmMatches", admin, "admin", {"firmId": fid}, {"asOf": str(TODAY), "amountFen": 50000000,
                                                                        "termMonths": 12})
     run_params(w, "getMatch", admin, "admin", {"firmId": fid, "productId": pid}, {"asOf": str(TODAY)})
@@ -1158,7 +1187,7 @@ def main():
     con = must(call("POST", f"/firms/{firm['id']}/consents", consent(), token=admin), "record a consent")
     delete_checks(w, "archiveLicence", {"licenceId": lic["id"]}, "licenceId", ["licences"], if_match=False)
     delete_checks(w, "disableUser", {"userId": user["id"]}, "userId", ["users"], if_match=False)
-    run_params(w, "revokeToken", bank, "bank", {"tokenId": tok["id"]}, group_counts=["tokens"])
+    run_params(w, "revokeToken", bank, "bank", {"tokenId": tok["details"]["id"]}, group_counts=["tokens"])
     delete_checks(w, "withdrawConsent", {"firmId": firm["id"], "consentId": con["id"]}, "consentId",
                   [f"consents:{firm['id']}"], if_match=False)
     delete_checks(w, "archiveValuation", {"valuationId": val["id"]}, "valuationId", ["valuations"])
@@ -1167,7 +1196,13 @@ def main():
     delete_checks(w, "archiveTarget", {"targetId": tgt["id"]}, "targetId", ["targets"])
     delete_checks(w, "archiveBank", {"bankId": bank_rec["id"]}, "bankId", ["banks"])
     delete_checks(w, "archiveFirm", {"firmId": firm["id"]}, "firmId", ["firms"])
-    finish()
+
+    # Last, since it can take the server down: the GI batch credit once the licence group above has
+    # given one licensee several licences of the same mark (all accepted as valid).
+    answer = call("GET", f"/products/{pid}/batch-credit?markAssetId={w.mark_id}", token=admin)
+    R.record("GET", "/products/{productId}/batch-credit", "-", "after-several-licences-per-licensee", answer, "ok",
+             "admin")
+    alive("the batch credit after the licences")
 
 
 main()
