@@ -32,6 +32,7 @@ public func buildApplication(configuration: AppConfiguration, client: PostgresCl
                            today: { BusinessCalendar.today() })
     let router = try buildRouter(client: client, metrics: metrics, logger: logger, index: index)
     var app = Application(router: router,
+                          server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()])),
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                serverName: "PledgeMatch"),
                           logger: logger)
@@ -51,7 +52,8 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: BodyLimitMiddleware(maxBytes: AppConfiguration.maxBodyBytes))
     router.add(middleware: HeaderEncodingMiddleware())
-    router.add(middleware: ConnectionMiddleware(database: Database(client, leaseTimeout: leaseTimeout)))
+    router.add(middleware: ConnectionMiddleware(database: Database(client, leaseTimeout: leaseTimeout),
+                                                poolSize: DatabaseURL.requestPoolSize))
     router.add(middleware: AuthenticationMiddleware(users: UserRepository(client: client, logger: logger)))
     router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxBodyBytes))
     let service = PledgeService(client: client, metrics: metrics, logger: logger, matchIndex: index,

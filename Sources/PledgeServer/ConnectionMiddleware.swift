@@ -9,10 +9,26 @@ import PledgeStore
 /// sign-in leases for each of its steps itself, so no connection waits on its bcrypt check.
 struct ConnectionMiddleware<Context: RequestContext>: RouterMiddleware {
     let database: Database
+    /// Reports are the heaviest reads: a quarter of the pool serves them, the rest everything else.
+    let reports: Bulkhead
     static var ownLeases: Set<String> { ["/healthz", "/readyz", "/metrics", "/auth/login"] }
+
+    init(database: Database, poolSize: Int) {
+        self.database = database
+        self.reports = Bulkhead(limit: poolSize / 4, patience: .seconds(15))
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.ownLeases.contains(request.uri.path) { return try await next(request, context) }
+        guard request.uri.path.hasPrefix("/reports/") else { return try await leased(request, context: context, next: next) }
+        guard let response = try await reports.run({ try await leased(request, context: context, next: next) }) else {
+            throw APIProblem(.serviceUnavailable, code: "busy", zh: "报表请求过多，请稍后重试",
+                             en: "Too many reports are being prepared; try again shortly", retryAfter: 5)
+        }
+        return response
+    }
+
+    private func leased(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         nonisolated(unsafe) let next = next
         return try await database.withRequestConnection {
             // The body is gathered while the connection is held: a handler's streamed body may still read.

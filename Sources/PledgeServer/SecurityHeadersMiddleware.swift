@@ -6,11 +6,7 @@ import PledgeCore
 /// referrer, a content policy that lets a JSON or CSV answer load nothing; and `no-store` on every
 /// answer to a caller with a token, so no proxy or browser cache keeps loan data.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var fixed: [(HTTPField.Name, String)] {
-        [(.xContentTypeOptions, "nosniff"), (HTTPField.Name("X-Frame-Options")!, "DENY"),
-         (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
-         (.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")]
-    }
+    static var fixed: [(HTTPField.Name, String)] { SecurityHeaders.fixed }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
@@ -19,5 +15,13 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.cacheControl] = "no-store"
         }
         return response
+    }
+}
+
+enum SecurityHeaders {
+    static var fixed: [(HTTPField.Name, String)] {
+        [(.xContentTypeOptions, "nosniff"), (HTTPField.Name("X-Frame-Options")!, "DENY"),
+         (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
+         (.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")]
     }
 }

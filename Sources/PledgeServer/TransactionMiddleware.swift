@@ -91,14 +91,14 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
     private func idempotencyKey(_ request: Request) throws -> String? {
         let policy = IdempotencyPolicy.of(method: request.method, path: request.uri.path)
         guard policy != .absent else { return nil }
-        guard let key = request.headers[WriteTransaction.keyHeader], !key.isEmpty else {
+        guard let key = request.headers[WriteTransaction.keyHeader] else {
             guard policy == .required else { return nil }
             throw APIProblem(.badRequest, code: "idempotency_key_required",
                              zh: "此请求必须带 Idempotency-Key 头（重复执行会重复放款、记账或建档；每个新请求一个新值，重试时沿用）",
                              en: "This request needs an Idempotency-Key header (a duplicate would move money or make a record twice; new for each request, the same on retry)",
                              field: "Idempotency-Key")
         }
-        guard key.count <= 255, key.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x21 && $0.value < 0x7F }) else {
+        guard (1...255).contains(key.count), key.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x21 && $0.value < 0x7F }) else {
             throw APIProblem(.badRequest, code: "idempotency_key_invalid", zh: "Idempotency-Key 须为不超过 255 个可见 ASCII 字符",
                              en: "Idempotency-Key must be at most 255 visible ASCII characters", field: "Idempotency-Key")
         }

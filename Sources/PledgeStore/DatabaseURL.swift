@@ -28,12 +28,17 @@ public enum DatabaseURL {
                                             password: url.password, database: database, tls: tls)
     }
 
+    /// Connections of the service's request pool.
+    public static let requestPoolSize = 20
+
     /// The pool settings every client of ours uses.
-    public static func tuned(_ config: PostgresClient.Configuration, maximumConnections: Int = 20) -> PostgresClient.Configuration {
+    public static func tuned(_ config: PostgresClient.Configuration, maximumConnections: Int = requestPoolSize) -> PostgresClient.Configuration {
         var config = config
         // Minimum stays below maximum: equal values crash PostgresNIO 1.33 when the server restarts under load.
         config.options.minimumConnections = 1
         config.options.maximumConnections = max(2, maximumConnections)
+        // A server that does not answer is given up on quickly; requests wait no longer anyway.
+        config.options.connectTimeout = .seconds(3)
         return config
     }
 

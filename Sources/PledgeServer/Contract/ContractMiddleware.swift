@@ -66,7 +66,10 @@ struct ContractMiddleware: ServerMiddleware {
                 check.errors.append(FieldError("repeated_parameter", field: parameter.name, zh: "参数 \(parameter.name) 只能出现一次",
                                                en: "\(parameter.name) may be given only once"))
             } else {
+                let before = check.errors.count
                 Self.check(values[0], parameter.schema, parameter.name, &check)
+                // An id in the path out of its range names no record: refused at once, by its name.
+                if parameter.inPath && check.errors.count > before { check.malformed = true }
             }
         }
         guard let first = check.errors.first else { return nil }
