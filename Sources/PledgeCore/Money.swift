@@ -13,10 +13,15 @@ public enum Money {
     /// Upper bound for one loan's amounts (¥10亿), as the ledger's constraints hold it.
     public static let maxLoanAmount: Fen = 100_000_000_000
 
-    /// `value × bp / 10000`, rounded down to the fen, without intermediate overflow.
+    /// `value × bp / 10000`, rounded toward zero to the fen, without intermediate overflow; a result
+    /// beyond Int64 (only from values far past `maxAmount`) saturates instead of trapping.
     public static func apply(basisPoints bp: BasisPoints, to value: Fen) -> Fen {
         let (q, r) = value.quotientAndRemainder(dividingBy: 10_000)
-        return q * Fen(bp) + (r * Fen(bp)) / 10_000
+        let (whole, overflow) = q.multipliedReportingOverflow(by: Fen(bp))
+        let part = (r * Fen(bp)) / 10_000
+        guard !overflow else { return (q < 0) == (bp < 0) ? .max : .min }
+        let (sum, overflow2) = whole.addingReportingOverflow(part)
+        return overflow2 ? (whole < 0 ? .min : .max) : sum
     }
 
     /// `¥1,234,567.89` style text for messages.

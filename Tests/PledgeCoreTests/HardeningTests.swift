@@ -25,6 +25,18 @@ import Testing
         #expect(CivilDate.latest.description == "9999-12-31")
     }
 
+    @Test func monthsAndMoneyNeverTrap() {
+        for n in extremes {
+            let month = YearMonth(index: n)
+            #expect(month.firstDay <= month.lastDay)
+            #expect(YearMonth(year: 2026, month: 1)!.adding(months: n).lastDay >= .earliest)
+        }
+        #expect(Money.apply(basisPoints: .max, to: .max) == .max)
+        #expect(Money.apply(basisPoints: .max, to: .min) == .min)
+        #expect(Money.apply(basisPoints: 5_000, to: 10_000_000) == 5_000_000)
+        #expect(Money.apply(basisPoints: 3_333, to: 100) == 33)
+    }
+
     @Test func momentsOfAnySizeHaveADayAndAreRefusedOutsideTheYearsPeopleRecord() {
         for seconds in [Int64.min, Int64.min + 1, -1, 0, 1, Int64.max - 1, Int64.max] {
             let day = Timestamp(secondsSinceEpoch: seconds).beijingDate

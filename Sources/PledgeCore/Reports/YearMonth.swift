@@ -26,15 +26,20 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Months since year 0, so differences and offsets are plain integers.
     public var index: Int { year * 12 + month - 1 }
 
+    /// Clamped to 0001-01…9999-12, the months CivilDate has, so `firstDay` and `lastDay` always exist.
     public init(index: Int) {
-        year = index / 12
-        month = index % 12 + 1
+        let i = min(max(index, 12), 9_999 * 12 + 11)
+        year = i / 12
+        month = i % 12 + 1
     }
 
     public var firstDay: CivilDate { CivilDate(year: year, month: month, day: 1)! }
     public var lastDay: CivilDate { CivilDate(year: year, month: month, day: CivilDate.daysIn(month: month, year: year))! }
 
-    public func adding(months: Int) -> YearMonth { YearMonth(index: index + months) }
+    public func adding(months: Int) -> YearMonth {
+        let (i, overflow) = index.addingReportingOverflow(months)
+        return YearMonth(index: overflow ? (months < 0 ? .min : .max) : i)
+    }
 
     /// The months from `self` through `last`, both included (empty when `last` is earlier).
     public func through(_ last: YearMonth) -> [YearMonth] {
