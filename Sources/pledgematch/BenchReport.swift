@@ -112,6 +112,18 @@ struct ReportBenchmark {
                                          WHERE b.firm_id = l.firm_id AND b.loan_id = l.id)
                 """, logger: logger)
         })
+        bench.report("(e2) one disbursement correction (−1 fen) with its triggers, the firm's financed days recomputed",
+                     try await bench.measure(times: min(samples, 100)) {
+            let loan = Int64.random(in: 1...Int64(loanCount), using: &generator)
+            _ = try await client.query("""
+                INSERT INTO loan_entries (firm_id, loan_id, kind, amount_fen, effective_on, corrects_id, reason, actor)
+                SELECT e.firm_id, e.loan_id, 'disbursement', -1, e.effective_on, e.id, 'bench', 'bench'
+                  FROM loans l JOIN loan_entries e ON e.firm_id = l.firm_id AND e.loan_id = l.id
+                WHERE l.id = \(loan) AND e.kind = 'disbursement' AND e.corrects_id IS NULL
+                  AND (SELECT repaid_fen + defaulted_fen + 1 < principal_fen FROM loan_balances b
+                        WHERE b.firm_id = e.firm_id AND b.loan_id = e.loan_id)
+                """, logger: logger)
+        })
         // The plain computation reads every entry, so it gets a few samples.
         let reference = ReportReference(client: client, logger: logger)
         let plain = try await bench.measure(times: min(samples, 3)) {
