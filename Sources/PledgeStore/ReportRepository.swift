@@ -102,12 +102,17 @@ public struct ReportRepository: Sendable {
                        coalesce(sum(d.principal_fen) FILTER (WHERE d.effective_on >= greatest(t.baseline_date, '\(paceStart)')), 0)::bigint AS pace
                   FROM programme_targets t LEFT JOIN d ON true
                  WHERE t.archived_at IS NULL
-                 GROUP BY t.id)
-            SELECT id, name, baseline_date, deadline, amount_fen, firm_count, achieved, pace,
-                   report_financed_firms(baseline_date, '\(asOf)', '\(asOf)'),
-                   report_first_financed_firms(baseline_date, '\(asOf)', '\(asOf)'),
-                   report_financed_firms(baseline_date, greatest(baseline_date, '\(paceStart)') - 1, '\(asOf)')
-              FROM s ORDER BY deadline, id
+                 GROUP BY t.id),
+            -- Targets sharing a baseline share its firm counts: each is read once.
+            f AS (
+                SELECT baseline_date,
+                       report_financed_firms(baseline_date, '\(asOf)', '\(asOf)') AS financed,
+                       report_first_financed_firms(baseline_date, '\(asOf)', '\(asOf)') AS first_time,
+                       report_financed_firms(baseline_date, greatest(baseline_date, '\(paceStart)') - 1, '\(asOf)') AS before_pace
+                  FROM (SELECT DISTINCT baseline_date FROM s) b)
+            SELECT s.id, s.name, s.baseline_date, s.deadline, s.amount_fen, s.firm_count, s.achieved, s.pace,
+                   f.financed, f.first_time, f.before_pace
+              FROM s JOIN f USING (baseline_date) ORDER BY s.deadline, s.id
             """), logger: logger)
         var result: [(TargetTerms, TargetSums)] = []
         for try await (id, name, baseline, deadline, amount, firms, achieved, pace, financed, firstTime, financedBefore)
