@@ -23,7 +23,7 @@ enum ReportMapping {
               targets: r.targets.map { p in
                   .init(targetId: p.target.id, name: p.target.name, baselineDate: p.target.baselineDate.api,
                         deadline: p.target.deadline.api, targetAmountFen: p.target.amountFen, targetFirmCount: p.target.firmCount,
-                        achievedFen: p.achievedFen, achievedFirms: p.achievedFirms, remainingFen: p.remainingFen,
+                        achievedFen: p.achievedFen, achievedFirms: p.achievedFirms, firstTimeFirms: p.firstTimeFirms, remainingFen: p.remainingFen,
                         remainingFirms: p.remainingFirms, amountDoneBp: p.amountDoneBp, firmsDoneBp: p.firmsDoneBp,
                         monthsLeft: p.monthsLeft, neededPerMonthFen: p.neededPerMonthFen,
                         neededFirmsPerMonth: p.neededFirmsPerMonth, paceFrom: p.paceFrom.api,
@@ -37,8 +37,8 @@ enum ReportMapping {
     static func group(_ g: SeriesGroup) -> Components.Schemas.SeriesGroup {
         .init(key: g.key, labelZh: g.label.zh, labelEn: g.label.en, months: g.months.map { m in
             .init(month: m.month.description, newLoans: m.newLoans, newPrincipalFen: m.newPrincipalFen, newFirms: m.newFirms,
-                  repaidFen: m.repaidFen, defaultedFen: m.defaultedFen, cumulativePrincipalFen: m.cumulativePrincipalFen,
-                  cumulativeFirms: m.cumulativeFirms, outstandingFen: m.outstandingFen)
+                  financedFirms: m.financedFirms, repaidFen: m.repaidFen, defaultedFen: m.defaultedFen, cumulativePrincipalFen: m.cumulativePrincipalFen,
+                  cumulativeFirms: m.cumulativeFirms, financedFirmsSinceFrom: m.financedFirmsSinceFrom, outstandingFen: m.outstandingFen)
         })
     }
 

@@ -26,10 +26,11 @@ public struct ReportRepository: Sendable {
 
     public func monthly(_ range: ReportRange, dimensions: [ReportDimension]) async throws -> MonthlyReport {
         async let rows = flowRows(range, dimensions: dimensions)
+        async let first = firstFinanced(range)
         async let labels = labels()
         async let changes = laterChanges(asOf: range.asOf)
-        return MonthlyReport.build(range: range, dimensions: dimensions, rows: try await rows, labels: try await labels,
-                                   laterChanges: try await changes)
+        return MonthlyReport.build(range: range, dimensions: dimensions, rows: try await rows, firstFinanced: try await first,
+                                   labels: try await labels, laterChanges: try await changes)
     }
 
     public func cost(_ range: ReportRange) async throws -> CostReport {
@@ -89,24 +90,75 @@ public struct ReportRepository: Sendable {
     }
 
     /// Each active target with its sums from the baseline and over the pace window, in one read.
+    /// 惠及企业 and 首贷户 come from `report_financed_firms` and `report_first_financed_firms` (migration 0010):
+    /// the firms financed from the baseline to the as-of day, and, for the pace, those financed in the
+    /// period before the pace window.
     public func targetSums(asOf: CivilDate) async throws -> [(TargetTerms, TargetSums)] {
         let paceStart = asOf.adding(months: -12).adding(days: 1)
         let rows = try await client.query(PostgresQuery(unsafeSQL: """
-            WITH d AS (\(Self.knownTotals(asOf: asOf)))
-            SELECT t.id, t.name, t.baseline_date, t.deadline, t.amount_fen, t.firm_count::bigint,
-                   coalesce(sum(d.principal_fen) FILTER (WHERE d.effective_on >= t.baseline_date), 0)::bigint,
-                   coalesce(sum(d.new_firms) FILTER (WHERE d.effective_on >= t.baseline_date), 0)::bigint,
-                   coalesce(sum(d.principal_fen) FILTER (WHERE d.effective_on >= greatest(t.baseline_date, '\(paceStart)')), 0)::bigint,
-                   coalesce(sum(d.new_firms) FILTER (WHERE d.effective_on >= greatest(t.baseline_date, '\(paceStart)')), 0)::bigint
-              FROM programme_targets t LEFT JOIN d ON true
-             WHERE t.archived_at IS NULL
-             GROUP BY t.id ORDER BY t.deadline, t.id
+            WITH d AS (\(Self.knownTotals(asOf: asOf))),
+            s AS (
+                SELECT t.id, t.name, t.baseline_date, t.deadline, t.amount_fen, t.firm_count::bigint AS firm_count,
+                       coalesce(sum(d.principal_fen) FILTER (WHERE d.effective_on >= t.baseline_date), 0)::bigint AS achieved,
+                       coalesce(sum(d.principal_fen) FILTER (WHERE d.effective_on >= greatest(t.baseline_date, '\(paceStart)')), 0)::bigint AS pace
+                  FROM programme_targets t LEFT JOIN d ON true
+                 WHERE t.archived_at IS NULL
+                 GROUP BY t.id),
+            -- Targets sharing a baseline share its firm counts: each is read once.
+            f AS (
+                SELECT baseline_date,
+                       report_financed_firms(baseline_date, '\(asOf)', '\(asOf)') AS financed,
+                       report_first_financed_firms(baseline_date, '\(asOf)', '\(asOf)') AS first_time,
+                       report_financed_firms(baseline_date, greatest(baseline_date, '\(paceStart)') - 1, '\(asOf)') AS before_pace
+                  FROM (SELECT DISTINCT baseline_date FROM s) b)
+            SELECT s.id, s.name, s.baseline_date, s.deadline, s.amount_fen, s.firm_count, s.achieved, s.pace,
+                   f.financed, f.first_time, f.before_pace
+              FROM s JOIN f USING (baseline_date) ORDER BY s.deadline, s.id
             """), logger: logger)
         var result: [(TargetTerms, TargetSums)] = []
-        for try await (id, name, baseline, deadline, amount, firms, achieved, achievedFirms, pace, paceFirms)
-            in rows.decode((Int64, String, CivilDate, CivilDate, Int64, Int64, Int64, Int64, Int64, Int64).self) {
+        for try await (id, name, baseline, deadline, amount, firms, achieved, pace, financed, firstTime, financedBefore)
+            in rows.decode((Int64, String, CivilDate, CivilDate, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self) {
             result.append((TargetTerms(id: id, name: name, baselineDate: baseline, deadline: deadline, amountFen: amount, firmCount: firms),
-                           TargetSums(achievedFen: achieved, achievedFirms: achievedFirms, paceFen: pace, paceFirms: paceFirms)))
+                           TargetSums(achievedFen: achieved, achievedFirms: financed, firstTimeFirms: firstTime, paceFen: pace,
+                                      paceFirms: financed - financedBefore)))
+        }
+        return result
+    }
+
+    /// 惠及企业: the distinct firms financed from one day through another, as the ledger stood at the end of `asOf`.
+    public func financedFirms(from: CivilDate, through: CivilDate, asOf: CivilDate) async throws -> Int64 {
+        let rows = try await client.query("SELECT report_financed_firms(\(from), \(through), \(asOf))", logger: logger)
+        for try await n in rows.decode(Int64.self) { return n }
+        return 0
+    }
+
+    /// 首贷户: the firms whose first financed day in the ledger falls from one day through another, as
+    /// known at the end of `asOf`.
+    public func firstTimeFirms(from: CivilDate, through: CivilDate, asOf: CivilDate) async throws -> Int64 {
+        let rows = try await client.query("SELECT report_first_financed_firms(\(from), \(through), \(asOf))", logger: logger)
+        for try await n in rows.decode(Int64.self) { return n }
+        return 0
+    }
+
+    /// For each month of the series, the firms financed in it and in no earlier month of the series
+    /// (month pairs whose previous financed month is before `from`): their running sum is the distinct
+    /// firms financed since `from`.
+    public func firstFinanced(_ range: ReportRange) async throws -> [YearMonth: Int64] {
+        let asOfMonth = range.asOf.adding(days: 1 - range.asOf.day)
+        let rows = try await client.query("""
+            SELECT month, sum(firms)::bigint FROM (
+                SELECT month, firms FROM report_span_months
+                 WHERE month >= \(range.from.firstDay) AND month <= \(range.to.firstDay) AND prev_month < \(range.from.firstDay)
+                   AND known_month < \(asOfMonth)
+                UNION ALL
+                SELECT month, firms FROM report_span_months_daily
+                 WHERE known_on >= \(asOfMonth) AND known_on <= \(range.asOf)
+                   AND month >= \(range.from.firstDay) AND month <= \(range.to.firstDay) AND prev_month < \(range.from.firstDay)) m
+             GROUP BY month
+            """, logger: logger)
+        var result: [YearMonth: Int64] = [:]
+        for try await (month, firms) in rows.decode((CivilDate, Int64).self) where firms != 0 {
+            result[YearMonth(month)] = firms
         }
         return result
     }
@@ -118,12 +170,12 @@ public struct ReportRepository: Sendable {
         let rows = try await client.query("""
             SELECT dim, key, CASE WHEN month < \(range.from.firstDay) THEN NULL ELSE month END AS m,
                    sum(loans)::bigint, sum(principal_fen)::bigint, sum(repaid_fen)::bigint, sum(defaulted_fen)::bigint,
-                   sum(new_firms)::bigint
-              FROM (SELECT dim, key, month, loans, principal_fen, repaid_fen, defaulted_fen, new_firms
+                   sum(new_firms)::bigint, sum(financed_firms)::bigint
+              FROM (SELECT dim, key, month, loans, principal_fen, repaid_fen, defaulted_fen, new_firms, financed_firms
                       FROM report_month_flows
                      WHERE known_month < \(asOfMonth) AND month <= \(range.to.firstDay) AND dim = ANY(\(dims))
                     UNION ALL
-                    SELECT dim, key, month, loans, principal_fen, repaid_fen, defaulted_fen, new_firms
+                    SELECT dim, key, month, loans, principal_fen, repaid_fen, defaulted_fen, new_firms, financed_firms
                       FROM report_day_flows
                      WHERE known_on >= \(asOfMonth) AND known_on <= \(range.asOf) AND month <= \(range.to.firstDay)
                        AND dim = ANY(\(dims))) f
@@ -134,11 +186,12 @@ public struct ReportRepository: Sendable {
 
     static func decodeFlows(_ rows: PostgresRowSequence) async throws -> [FlowRow] {
         var result: [FlowRow] = []
-        for try await (dim, key, month, loans, principal, repaid, defaulted, firms)
-            in rows.decode((String, String, CivilDate?, Int64, Int64, Int64, Int64, Int64).self) {
+        for try await (dim, key, month, loans, principal, repaid, defaulted, firms, financed)
+            in rows.decode((String, String, CivilDate?, Int64, Int64, Int64, Int64, Int64, Int64).self) {
+            // Months before the series come back as one row, where distinct firms do not add up: left out.
             result.append(FlowRow(dimension: ReportDimension(rawValue: dim), key: key, month: month.map(YearMonth.init),
                                   sums: FlowSums(loans: loans, principalFen: principal, repaidFen: repaid,
-                                                 defaultedFen: defaulted, newFirms: firms)))
+                                                 defaultedFen: defaulted, newFirms: firms, financedFirms: month == nil ? 0 : financed)))
         }
         return result
     }

@@ -50,19 +50,23 @@ struct ReportBenchmark {
         let today = BusinessCalendar.today()
         let sizes = try await client.query("""
             SELECT (SELECT count(*) FROM loans), (SELECT count(*) FROM loan_entries), (SELECT count(*) FROM report_month_flows),
-                   (SELECT count(*) FROM report_day_flows), (SELECT count(*) FROM report_daily)
+                   (SELECT count(*) FROM report_day_flows), (SELECT count(*) FROM report_daily),
+                   (SELECT count(*) FROM report_span_days) + (SELECT count(*) FROM report_span_day_month)
+                     + (SELECT count(*) FROM report_span_month_day),
+                   (SELECT count(*) FROM report_span_months) + (SELECT count(*) FROM report_span_months_daily)
             """, logger: logger)
-        for try await (l, e, m, d, t) in sizes.decode((Int, Int, Int, Int, Int).self) {
-            say("Ledger: \(l) loans, \(e) entries; rollups: \(m) month rows, \(d) day rows, \(t) daily total rows")
+        for try await (l, e, m, d, t, spans, monthSpans) in sizes.decode((Int, Int, Int, Int, Int, Int, Int).self) {
+            say("Ledger: \(l) loans, \(e) entries; rollups: \(m) month rows, \(d) day rows, \(t) daily total rows, \(spans) firm-day pair rows, \(monthSpans) firm-month pair rows")
         }
         let series = ReportRange(asOf: today, from: YearMonth(today).adding(months: -35), to: YearMonth(today))
         let first = try await reports.monthly(series, dimensions: ReportDimension.allCases)
         let groups = first.breakdowns.map(\.groups.count).reduce(0, +)
-        say("Series: \(first.total.months.count) months × (total + \(groups) breakdown groups); cumulative principal \(Money.yuanText(first.total.months.last?.cumulativePrincipalFen ?? 0)), \(first.total.months.last?.cumulativeFirms ?? 0) firms")
+        say("Series: \(first.total.months.count) months × (total + \(groups) breakdown groups); cumulative principal \(Money.yuanText(first.total.months.last?.cumulativePrincipalFen ?? 0)), \(first.total.months.last?.cumulativeFirms ?? 0) first-time borrowers since the ledger began, \(first.total.months.last?.financedFirmsSinceFrom ?? 0) firms financed since \(series.from)")
         let progress = try await reports.progress(asOf: today)
         for p in progress.targets {
-            say("  \(p.target.name): \(ReportSheets.percent(p.amountDoneBp)) of the amount, \(p.achievedFirms) firms, \(p.status.rawValue)")
+            say("  \(p.target.name) (from \(p.target.baselineDate)): \(ReportSheets.percent(p.amountDoneBp)) of the amount, \(p.achievedFirms) firms financed (惠及企业), \(p.firstTimeFirms) first-time borrowers (首贷户), \(p.status.rawValue)")
         }
+        let targets = progress.targets.map(\.target)
 
         let bench = MatchBenchmark(client: client, logger: logger, samples: samples)
         bench.report("(a) progress to all targets, as of today", try await bench.measure {
@@ -80,6 +84,23 @@ struct ReportBenchmark {
         bench.report("(d) progress as of a random past day", try await bench.measure {
             _ = try await reports.progress(asOf: today.adding(days: -Int.random(in: 1...1095, using: &generator)))
         })
+        // The two firm figures of a target alone, as of random days since its baseline.
+        if let target = targets.first, target.baselineDate < today {
+            let span = target.baselineDate.days(until: today)
+            bench.report("(g) 惠及企业: firms financed from the first target's baseline, as of a random day since it", try await bench.measure {
+                let asOf = target.baselineDate.adding(days: Int.random(in: 0...span, using: &generator))
+                _ = try await reports.financedFirms(from: target.baselineDate, through: asOf, asOf: asOf)
+            })
+            bench.report("(h) 首贷户: first-time borrowers over the same window", try await bench.measure {
+                let asOf = target.baselineDate.adding(days: Int.random(in: 0...span, using: &generator))
+                _ = try await reports.firstTimeFirms(from: target.baselineDate, through: asOf, asOf: asOf)
+            })
+        }
+        bench.report("(i) firms financed over a random window of up to 4 years, as of a random day", try await bench.measure {
+            let asOf = today.adding(days: -Int.random(in: 0...1095, using: &generator))
+            let from = asOf.adding(days: -Int.random(in: 0...1460, using: &generator))
+            _ = try await reports.financedFirms(from: from, through: asOf, asOf: asOf)
+        })
         let loanCount = try await ReportBenchData(client: client, logger: logger).loanCount()
         bench.report("(e) one ledger write (a 1-fen repayment) with its checks, audit and rollup triggers",
                      try await bench.measure(times: min(samples, 100)) {
@@ -89,6 +110,18 @@ struct ReportBenchmark {
                 SELECT firm_id, id, 'repayment', 1, \(today), 'bench' FROM loans l
                 WHERE id = \(loan) AND (SELECT repaid_fen + defaulted_fen + 1 <= principal_fen FROM loan_balances b
                                          WHERE b.firm_id = l.firm_id AND b.loan_id = l.id)
+                """, logger: logger)
+        })
+        bench.report("(e2) one disbursement correction (−1 fen) with its triggers, the firm's financed days recomputed",
+                     try await bench.measure(times: min(samples, 100)) {
+            let loan = Int64.random(in: 1...Int64(loanCount), using: &generator)
+            _ = try await client.query("""
+                INSERT INTO loan_entries (firm_id, loan_id, kind, amount_fen, effective_on, corrects_id, reason, actor)
+                SELECT e.firm_id, e.loan_id, 'disbursement', -1, e.effective_on, e.id, 'bench', 'bench'
+                  FROM loans l JOIN loan_entries e ON e.firm_id = l.firm_id AND e.loan_id = l.id
+                WHERE l.id = \(loan) AND e.kind = 'disbursement' AND e.corrects_id IS NULL
+                  AND (SELECT repaid_fen + defaulted_fen + 1 < principal_fen FROM loan_balances b
+                        WHERE b.firm_id = e.firm_id AND b.loan_id = e.loan_id)
                 """, logger: logger)
         })
         // The plain computation reads every entry, so it gets a few samples.

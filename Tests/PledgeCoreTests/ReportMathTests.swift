@@ -49,9 +49,15 @@ struct ReportMathTests {
             DayTotals(day: CivilDate(iso: "2026-09-21")!, principalFen: 6_000_000_000, newFirms: 5),
             DayTotals(day: CivilDate(iso: "2026-09-22")!, principalFen: 1, newFirms: 1),            // after the as-of day
         ]
-        let p = ProgressCalculator.progress(target, asOf: asOf, days: days)
+        // One firm financed the day before the baseline only, ten on the baseline, five on the as-of day, one after it.
+        var financedOn: [Int64: [CivilDate]] = [1: [CivilDate(iso: "2025-09-21")!], 17: [CivilDate(iso: "2026-09-22")!]]
+        for firm in Int64(2)...11 { financedOn[firm] = [CivilDate(iso: "2025-09-22")!] }
+        for firm in Int64(12)...16 { financedOn[firm] = [CivilDate(iso: "2026-09-21")!] }
+        let financed = FinancedDays(days: financedOn)
+        let p = ProgressCalculator.progress(target, asOf: asOf, days: days, financed: financed)
         #expect(p.achievedFen == 36_000_000_000)
         #expect(p.achievedFirms == 15)
+        #expect(p.firstTimeFirms == 15)
         #expect(p.remainingFen == 84_000_000_000)
         #expect(p.amountDoneBp == 3000)
         #expect(p.firmsDoneBp == 3000)
@@ -63,13 +69,74 @@ struct ReportMathTests {
         // 365 days of pace carried over the 466 days to the deadline.
         #expect(p.projectedFen == 36_000_000_000 + 36_000_000_000 * 466 / 365)
         #expect(p.status == .behind)
+        let fifty = FinancedDays(days: Dictionary(uniqueKeysWithValues: (Int64(1)...50).map { ($0, [asOf]) }))
         let done = ProgressCalculator.progress(target, asOf: asOf,
-                                               days: [DayTotals(day: asOf, principalFen: 120_000_000_000, newFirms: 50)])
+                                               days: [DayTotals(day: asOf, principalFen: 120_000_000_000, newFirms: 50)], financed: fifty)
         #expect(done.status == .achieved && done.remainingFen == 0 && done.neededPerMonthFen == 0)
-        let late = ProgressCalculator.progress(target, asOf: CivilDate(iso: "2028-01-01")!, days: days)
+        let late = ProgressCalculator.progress(target, asOf: CivilDate(iso: "2028-01-01")!, days: days, financed: financed)
         #expect(late.status == .missed && late.monthsLeft == 0)
-        let early = ProgressCalculator.progress(target, asOf: CivilDate(iso: "2025-01-01")!, days: days)
-        #expect(early.status == .notStarted && early.achievedFen == 0)
+        let early = ProgressCalculator.progress(target, asOf: CivilDate(iso: "2025-01-01")!, days: days, financed: financed)
+        #expect(early.status == .notStarted && early.achievedFen == 0 && early.achievedFirms == 0)
+    }
+
+    /// The cases, as the finance bureau would try them (baseline 2025-09-22).
+    /// Firm 1: loans on 2025-06-10 and 2026-04-10. Firm 2: only a loan on 2025-08-01. Firm 3: a loan on
+    /// 2025-07-01 renewed on 2026-02-01. Firm 4: two loans in the period. Firm 5: its only loan, on
+    /// 2026-02-10, is moved to 2025-09-01 by corrections recorded on 2026-05-10.
+    static let caseEntries: [DisbursementFact] = {
+        func e(_ firm: Int64, _ loan: Int64, _ on: String, _ known: String, _ fen: Fen) -> DisbursementFact {
+            DisbursementFact(firmId: firm, loanId: loan, effectiveOn: CivilDate(iso: on)!, knownOn: CivilDate(iso: known)!, amountFen: fen)
+        }
+        return [e(1, 10, "2025-06-10", "2025-06-10", 100_000_000), e(1, 11, "2026-04-10", "2026-04-10", 200_000_000),
+                e(2, 20, "2025-08-01", "2025-08-01", 50_000_000),
+                e(3, 30, "2025-07-01", "2025-07-01", 30_000_000), e(3, 31, "2026-02-01", "2026-02-01", 30_000_000),
+                e(4, 40, "2026-01-05", "2026-01-05", 10_000_000), e(4, 41, "2026-03-05", "2026-03-05", 20_000_000),
+                e(5, 50, "2026-02-10", "2026-02-10", 40_000_000),
+                e(5, 50, "2025-09-01", "2026-05-10", 40_000_000), e(5, 50, "2026-02-10", "2026-05-10", -40_000_000)]
+    }()
+
+    @Test func firmsFinancedInThePeriodCountOnceEachIncludingRepeatBorrowers() {
+        let baseline = CivilDate(iso: "2025-09-22")!
+        let april = CivilDate(iso: "2026-04-30")!
+        let days = FinancedDays(entries: Self.caseEntries, asOf: april)
+        // Firms 1 (a repeat borrower), 3 (renewal only), 4 (two loans, once), 5; not firm 2 (before the baseline only).
+        #expect(days.firms(from: baseline, through: april) == 4)
+        #expect(days.firstTimeFirms(from: baseline, through: april) == 2)          // firms 4 and 5
+        #expect(days.firms(from: baseline, through: CivilDate(iso: "2026-04-09")!) == 3)   // before firm 1's 2026 loan
+        #expect(days.days[4] == [CivilDate(iso: "2026-01-05")!, CivilDate(iso: "2026-03-05")!])
+        #expect(days.days[3]?.contains(CivilDate(iso: "2026-02-01")!) == true)
+        #expect(days.firms(from: CivilDate(iso: "2025-08-01")!, through: CivilDate(iso: "2025-08-01")!) == 1)
+        // The correction recorded on 2026-05-10 takes firm 5 out from that day on …
+        let may = CivilDate(iso: "2026-05-10")!
+        let after = FinancedDays(entries: Self.caseEntries, asOf: may)
+        #expect(after.firms(from: baseline, through: may) == 3)
+        #expect(after.firstTimeFirms(from: baseline, through: may) == 1)
+        #expect(after.days[5] == [CivilDate(iso: "2025-09-01")!])
+        // … the day before, it still counted; and the report as of April is what it was.
+        #expect(FinancedDays(entries: Self.caseEntries, asOf: CivilDate(iso: "2026-05-09")!).firms(from: baseline, through: may) == 4)
+        #expect(FinancedDays(entries: Self.caseEntries, asOf: april) == days)
+        // A partial correction leaves the day financed.
+        let partial = Self.caseEntries + [DisbursementFact(firmId: 4, loanId: 40, effectiveOn: CivilDate(iso: "2026-01-05")!,
+                                                           knownOn: may, amountFen: -1_000_000)]
+        #expect(FinancedDays(entries: partial, asOf: may).days[4]?.count == 2)
+    }
+
+    @Test func progressCountsFirmsFinancedAndFirstTimeBorrowersBeside() {
+        let target = TargetTerms(id: 1, name: "2027", baselineDate: CivilDate(iso: "2025-09-22")!, deadline: CivilDate(iso: "2027-12-31")!,
+                                 amountFen: 120_000_000_000, firmCount: 50)
+        let asOf = CivilDate(iso: "2026-10-31")!
+        let financed = FinancedDays(entries: Self.caseEntries, asOf: asOf)
+        let p = ProgressCalculator.progress(target, asOf: asOf, days: [], financed: financed)
+        #expect(p.achievedFirms == 3 && p.firstTimeFirms == 1)
+        #expect(p.remainingFirms == 47 && p.firmsDoneBp == 600)
+        // The pace window starts on 2025-11-01: firm 1, 3 and 4 were financed in it and none earlier in the period.
+        #expect(p.paceFrom == CivilDate(iso: "2025-11-01")!)
+        #expect(p.paceFirms == 3)
+        #expect(p.projectedFirms == 3 + 3 * Int64(asOf.days(until: target.deadline)) / 365)
+        // A firm financed before the pace window and again in it adds nothing to the pace.
+        let again = FinancedDays(days: [9: [CivilDate(iso: "2025-10-01")!, CivilDate(iso: "2026-06-01")!]])
+        let q = ProgressCalculator.progress(target, asOf: asOf, days: [], financed: again)
+        #expect(q.achievedFirms == 1 && q.paceFirms == 0 && q.firstTimeFirms == 1)
     }
 
     @Test func rangeChecksEveryParameter() throws {

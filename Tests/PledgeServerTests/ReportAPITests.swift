@@ -53,6 +53,9 @@ struct ReportAPITests {
             // Firm A counts in January only, however many loans; firm B in March (Beijing), not February.
             #expect(m.map { int($0["newFirms"]) } == [1, 0, 1, 0])
             #expect(m.map { int($0["cumulativeFirms"]) } == [1, 1, 2, 2])
+            // Firms financed in the month: A in each of January, February (its renewal) and March, B in March.
+            #expect(m.map { int($0["financedFirms"]) } == [1, 1, 2, 0])
+            #expect(m.map { int($0["financedFirmsSinceFrom"]) } == [1, 1, 2, 2])
             #expect(m.map { int($0["cumulativePrincipalFen"]) } == [12_000_000, 22_000_000, 34_000_000, 34_000_000])
             #expect(m.map { int($0["outstandingFen"]) } == [12_000_000, 10_000_000, 21_000_000, 21_000_000])
             #expect(m.map { int($0["defaultedFen"]) } == [0, 0, 1_000_000, 0])
@@ -84,6 +87,17 @@ struct ReportAPITests {
                     }
                 }
             }
+            // Distinct firms do not add up over groups, but no group has more than the total, and together they
+            // have at least as many; breakdown groups carry no since-from figure.
+            for b in r.json["breakdowns"] as? [[String: Any]] ?? [] {
+                let groups = (b["groups"] as? [[String: Any]] ?? []).map { $0["months"] as? [[String: Any]] ?? [] }
+                for (i, month) in total.enumerated() {
+                    let each = groups.map { int($0[i]["financedFirms"]) }
+                    #expect(each.allSatisfy { $0 >= 0 && $0 <= int(month["financedFirms"]) })
+                    #expect(each.reduce(0, +) >= int(month["financedFirms"]))
+                    #expect(groups.allSatisfy { $0[i]["financedFirmsSinceFrom"] == nil })
+                }
+            }
             var running: Int64 = 0
             for month in total {
                 running += int(month["newPrincipalFen"])
@@ -91,11 +105,14 @@ struct ReportAPITests {
             }
             let rows = try await db.query("""
                 SELECT (SELECT sum(amount_fen)::bigint FROM loan_entries WHERE kind = 'disbursement'),
-                       (SELECT count(DISTINCT firm_id) FROM loans)
+                       (SELECT count(DISTINCT firm_id) FROM loans),
+                       (SELECT count(DISTINCT firm_id) FROM (SELECT firm_id FROM loan_entries WHERE kind = 'disbursement'
+                                                              GROUP BY firm_id, loan_id, effective_on HAVING sum(amount_fen) > 0) h)
                 """, logger: TestDatabase.logger)
-            for try await (principal, firms) in rows.decode((Int64, Int64).self) {
+            for try await (principal, firms, financed) in rows.decode((Int64, Int64, Int64).self) {
                 #expect(int(total.last?["cumulativePrincipalFen"]) == principal)
                 #expect(int(total.last?["cumulativeFirms"]) == firms)
+                #expect(int(total.last?["financedFirmsSinceFrom"]) == financed)   // every loan-day is in the series' months
             }
         }
     }
@@ -152,6 +169,7 @@ struct ReportAPITests {
             let t = targets[0]
             #expect(int(t["achievedFen"]) == 34_000_000)
             #expect(int(t["achievedFirms"]) == 2)
+            #expect(int(t["firstTimeFirms"]) == 2)
             #expect(int(t["remainingFen"]) == 120_000_000_000 - 34_000_000)
             #expect(int(t["monthsLeft"]) == 20)
             #expect(int(t["neededPerMonthFen"]) == (120_000_000_000 - 34_000_000 + 19) / 20)
@@ -159,6 +177,31 @@ struct ReportAPITests {
             #expect((t["statusZh"] as? String)?.isEmpty == false)
             let earlier = try await client.send(.get, "/reports/progress?asOf=2026-01-31")
             #expect(int((earlier.json["targets"] as? [[String: Any]])?.first?["achievedFen"]) == 12_000_000)
+            let csv = try await client.send(.get, "/reports/progress.csv?asOf=2026-04-30")
+            #expect(csv.text.contains("惠及企业 Firms financed") && csv.text.contains("首贷户 First-time borrowers"))
+        }
+    }
+
+    /// The issue's example: a firm with a loan disbursed 2025-06-10 and another 2026-04-10 adds the
+    /// 2026 loan's principal and one firm to both targets; it is not a first-time borrower.
+    @Test func aFirmServedBeforeTheBaselineCountsWhenItBorrowsAgain() async throws {
+        try await withApp { client, db in
+            let f = LedgerFixture(client: db)
+            let bank = try await f.bank("REP")
+            let product = try await f.product(bank: bank, code: "REP1")
+            let firm = try await f.firm(16)
+            try await f.loan(firm: firm, bank: bank, product: product, amountFen: 100_000_000, disbursedAt: "2025-06-10T02:00:00Z")
+            try await f.loan(firm: firm, bank: bank, product: product, amountFen: 200_000_000, disbursedAt: "2026-04-10T02:00:00Z")
+            let r = try await client.send(.get, "/reports/progress?asOf=2026-04-30")
+            #expect(r.status == .ok)
+            let targets = r.json["targets"] as? [[String: Any]] ?? []
+            #expect(targets.count == 2)
+            for t in targets {
+                #expect(int(t["achievedFen"]) == 200_000_000)
+                #expect(int(t["achievedFirms"]) == 1)
+                #expect(int(t["firstTimeFirms"]) == 0)
+                #expect(int(t["remainingFirms"]) == int(t["targetFirmCount"]) - 1)
+            }
         }
     }
 

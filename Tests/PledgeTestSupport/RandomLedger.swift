@@ -2,8 +2,8 @@ import Foundation
 import PostgresNIO
 
 /// A random ledger over 2025–2026 with the awkward cases in it: disbursements around Beijing midnight,
-/// loans recorded weeks late and out of order, renewals, partial repayments, defaults, and
-/// corrections recorded long after the entries they correct.
+/// loans recorded weeks late and out of order, renewals, partial repayments, defaults, corrections
+/// recorded long after the entries they correct, and disbursements moved to another day by correction.
 public struct RandomLedger: Sendable {
     public let fixture: LedgerFixture
     public init(client: PostgresClient) { fixture = LedgerFixture(client: client) }
@@ -72,13 +72,25 @@ public struct RandomLedger: Sendable {
                 try await fixture.entry(m.loan, kind: "default", amountFen: m.amount / 4, effectiveOn: day(on),
                                         recordedAt: iso.string(from: on.addingTimeInterval(86_400 * 3)))
             }
-            if Int.random(in: 0..<100, using: &rng) < 20 {
+            let fix = Int.random(in: 0..<100, using: &rng)
+            if fix < 20 {
                 // A correction of the disbursement, on the disbursement's day, recorded weeks later.
                 let original = try await fixture.firstEntry(of: m.loan)
                 let later = m.recorded.addingTimeInterval(Double(Int.random(in: 5...90, using: &rng)) * 86_400)
                 let delta = Bool.random(using: &rng) ? -(m.amount / 10) : m.amount / 20
                 try await fixture.entry(m.loan, kind: "disbursement", amountFen: delta, effectiveOn: day(m.at),
                                         recordedAt: iso.string(from: later), corrects: original)
+            } else if fix < 30 {
+                // The disbursement moved to a later day (across a month or the baseline, perhaps): the whole
+                // amount added on the new day, then taken off the old one, each recorded some days later.
+                let original = try await fixture.firstEntry(of: m.loan)
+                let to = m.at.addingTimeInterval(Double(Int.random(in: 1...45, using: &rng)) * 86_400)
+                let added = m.recorded.addingTimeInterval(Double(Int.random(in: 1...60, using: &rng)) * 86_400)
+                let removed = added.addingTimeInterval(Double(Int.random(in: 0...20, using: &rng)) * 86_400)
+                try await fixture.entry(m.loan, kind: "disbursement", amountFen: m.amount, effectiveOn: day(to),
+                                        recordedAt: iso.string(from: added), corrects: original)
+                try await fixture.entry(m.loan, kind: "disbursement", amountFen: -m.amount, effectiveOn: day(m.at),
+                                        recordedAt: iso.string(from: removed), corrects: original)
             }
         }
     }

@@ -5,18 +5,24 @@ public struct FlowSums: Sendable, Equatable {
     public var repaidFen: Fen
     public var defaultedFen: Fen
     public var newFirms: Int64
+    /// Distinct firms with a disbursement in the month. Rows of one key and month add up to it; months
+    /// and keys do not (a firm financed in two months, or under two banks, counts in each).
+    public var financedFirms: Int64
 
-    public init(loans: Int64 = 0, principalFen: Fen = 0, repaidFen: Fen = 0, defaultedFen: Fen = 0, newFirms: Int64 = 0) {
+    public init(loans: Int64 = 0, principalFen: Fen = 0, repaidFen: Fen = 0, defaultedFen: Fen = 0, newFirms: Int64 = 0,
+                financedFirms: Int64 = 0) {
         self.loans = loans
         self.principalFen = principalFen
         self.repaidFen = repaidFen
         self.defaultedFen = defaultedFen
         self.newFirms = newFirms
+        self.financedFirms = financedFirms
     }
 
     public static func + (a: FlowSums, b: FlowSums) -> FlowSums {
         FlowSums(loans: a.loans + b.loans, principalFen: a.principalFen + b.principalFen, repaidFen: a.repaidFen + b.repaidFen,
-                 defaultedFen: a.defaultedFen + b.defaultedFen, newFirms: a.newFirms + b.newFirms)
+                 defaultedFen: a.defaultedFen + b.defaultedFen, newFirms: a.newFirms + b.newFirms,
+                 financedFirms: a.financedFirms + b.financedFirms)
     }
 
     public static func += (a: inout FlowSums, b: FlowSums) { a = a + b }
@@ -28,11 +34,18 @@ public struct MonthFigures: Sendable, Equatable {
     public let month: YearMonth
     public let newLoans: Int64
     public let newPrincipalFen: Fen
+    /// First-time borrowers (首贷户): firms whose first loan in the ledger is in this month.
     public let newFirms: Int64
+    /// Firms financed in the month (当月融资企业): distinct firms with a disbursement in it.
+    public let financedFirms: Int64
     public let repaidFen: Fen
     public let defaultedFen: Fen
     public let cumulativePrincipalFen: Fen
+    /// First-time borrowers since the ledger began.
     public let cumulativeFirms: Int64
+    /// Distinct firms financed from the series' first month through this one (the total only; nil in
+    /// breakdown groups).
+    public let financedFirmsSinceFrom: Int64?
     /// Principal lent and neither repaid nor written off as defaulted.
     public let outstandingFen: Fen
 }
@@ -62,14 +75,20 @@ extension Label: Equatable {
 public enum MonthlySeries {
     /// Builds the months `from` through `to` from the sums before `from` and each month's sums.
     /// Cumulative figures are running sums, so the months always add up to them exactly.
-    public static func figures(before: FlowSums, byMonth: [YearMonth: FlowSums], from: YearMonth, to: YearMonth) -> [MonthFigures] {
+    /// `firstFinanced`, when given, holds per month the firms financed in it and in no earlier month
+    /// of the series; their running sum is the distinct firms financed since `from`.
+    public static func figures(before: FlowSums, byMonth: [YearMonth: FlowSums], from: YearMonth, to: YearMonth,
+                               firstFinanced: [YearMonth: Int64]? = nil) -> [MonthFigures] {
         var running = before
+        var since: Int64 = 0
         return from.through(to).map { month in
             let flow = byMonth[month] ?? FlowSums()
             running += flow
+            since += firstFinanced?[month] ?? 0
             return MonthFigures(month: month, newLoans: flow.loans, newPrincipalFen: flow.principalFen, newFirms: flow.newFirms,
-                                repaidFen: flow.repaidFen, defaultedFen: flow.defaultedFen,
+                                financedFirms: flow.financedFirms, repaidFen: flow.repaidFen, defaultedFen: flow.defaultedFen,
                                 cumulativePrincipalFen: running.principalFen, cumulativeFirms: running.newFirms,
+                                financedFirmsSinceFrom: firstFinanced == nil ? nil : since,
                                 outstandingFen: running.principalFen - running.repaidFen - running.defaultedFen)
         }
     }
@@ -95,7 +114,9 @@ public struct FlowRow: Sendable, Equatable {
 extension MonthlyReport {
     /// Assembles the report from rollup rows. Groups are ordered by their label; a key the labels do
     /// not know (a deleted bank, say) is shown as its raw value.
-    public static func build(range: ReportRange, dimensions: [ReportDimension], rows: [FlowRow],
+    /// `firstFinanced`: per month of the series, the firms financed in it and in no earlier month of
+    /// the series (for the total).
+    public static func build(range: ReportRange, dimensions: [ReportDimension], rows: [FlowRow], firstFinanced: [YearMonth: Int64],
                              labels: [ReportDimension: [String: Label]], laterChanges: LaterChanges) -> MonthlyReport {
         struct GroupKey: Hashable { let dimension: ReportDimension?; let key: String }
         var before: [GroupKey: FlowSums] = [:]
@@ -107,7 +128,8 @@ extension MonthlyReport {
         }
         func group(_ g: GroupKey, label: Label) -> SeriesGroup {
             SeriesGroup(key: g.key, label: label, months: MonthlySeries.figures(
-                before: before[g] ?? FlowSums(), byMonth: months[g] ?? [:], from: range.from, to: range.to))
+                before: before[g] ?? FlowSums(), byMonth: months[g] ?? [:], from: range.from, to: range.to,
+                firstFinanced: g.dimension == nil ? firstFinanced : nil))
         }
         let total = group(GroupKey(dimension: nil, key: ""), label: Label("合计", "Total"))
         let keys = Set(before.keys).union(months.keys)

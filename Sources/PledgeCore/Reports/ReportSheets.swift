@@ -33,34 +33,38 @@ public enum ReportSheets {
 
     public static func progress(_ r: ProgressReport, generatedAt: String) -> ReportSheet {
         let header = ["目标 Target", "基准日 Baseline", "期限 Deadline", "目标金额（元）Target (yuan)", "累计放款（元）Achieved (yuan)",
-                      "金额完成率 Amount done", "剩余金额（元）Remaining (yuan)", "目标企业数 Target firms", "惠及企业 Firms",
-                      "企业完成率 Firms done", "剩余企业 Firms remaining", "剩余月数 Months left",
+                      "金额完成率 Amount done", "剩余金额（元）Remaining (yuan)", "目标企业数 Target firms", "惠及企业 Firms financed",
+                      "首贷户 First-time borrowers", "企业完成率 Firms done", "剩余企业 Firms remaining", "剩余月数 Months left",
                       "每月需放款（元）Needed per month (yuan)", "每月需新增企业 Firms needed per month",
-                      "近12个月起 Pace from", "近12个月放款（元）Pace principal (yuan)", "近12个月新增企业 Pace firms",
+                      "近12个月起 Pace from", "近12个月放款（元）Pace principal (yuan)", "近12个月惠及企业增加 Pace firms",
                       "月均放款（元）Monthly pace (yuan)", "预计到期放款（元）Projected (yuan)", "预计到期企业 Projected firms",
                       "状态 Status"]
         let rows = r.targets.map { p in
             [p.target.name, "\(p.target.baselineDate)", "\(p.target.deadline)", yuan(p.target.amountFen), yuan(p.achievedFen),
-             percent(p.amountDoneBp), yuan(p.remainingFen), "\(p.target.firmCount)", "\(p.achievedFirms)", percent(p.firmsDoneBp),
+             percent(p.amountDoneBp), yuan(p.remainingFen), "\(p.target.firmCount)", "\(p.achievedFirms)", "\(p.firstTimeFirms)",
+             percent(p.firmsDoneBp),
              "\(p.remainingFirms)", "\(p.monthsLeft)", yuan(p.neededPerMonthFen), "\(p.neededFirmsPerMonth)", "\(p.paceFrom)",
              yuan(p.pacePrincipalFen), "\(p.paceFirms)", yuan(p.paceMonthlyFen), yuan(p.projectedFen), "\(p.projectedFirms)",
              "\(p.status.label.zh) \(p.status.label.en)"]
         }
-        return ReportSheet(title: Label("目标进度", "Progress to the targets"),
-                           parameters: common(asOf: r.asOf, generatedAt: generatedAt, changes: r.laterChanges),
-                           header: header, rows: rows, numeric: Set([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19]))
+        var parameters = common(asOf: r.asOf, generatedAt: generatedAt, changes: r.laterChanges)
+        parameters.append(("口径 Counting", "惠及企业 = 基准日至统计截止日有放款（含续贷）的企业，每户计一次，基准日前已获贷的企业再次获贷同样计入；首贷户 = 其中在台账中首笔贷款落在该期间的企业。 Firms financed = distinct firms with a loan (renewals included) disbursed from the baseline to the as-of day, each once, including firms that had borrowed before the baseline; first-time borrowers = those whose first loan in the ledger falls in the period."))
+        return ReportSheet(title: Label("目标进度", "Progress to the targets"), parameters: parameters,
+                           header: header, rows: rows, numeric: Set([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20]))
     }
 
     public static func monthly(_ r: MonthlyReport, generatedAt: String) -> ReportSheet {
         let header = ["维度 Dimension", "分组 Group", "月份 Month", "新增贷款笔数 New loans", "新增放款（元）New principal (yuan)",
-                      "新增惠及企业 New firms", "累计放款（元）Cumulative principal (yuan)", "累计惠及企业 Cumulative firms",
+                      "首贷户 First-time borrowers", "当月融资企业 Firms financed", "累计放款（元）Cumulative principal (yuan)",
+                      "累计首贷户 Cumulative first-time borrowers", "起始月以来融资企业 Firms financed since from",
                       "还款（元）Repaid (yuan)", "违约（元）Defaulted (yuan)", "贷款余额（元）Outstanding (yuan)"]
         var rows: [[String]] = []
         func add(_ dimension: Label, _ group: SeriesGroup) {
             for m in group.months {
                 rows.append(["\(dimension.zh) \(dimension.en)", group.label.zh == group.label.en ? group.label.zh : "\(group.label.zh) \(group.label.en)",
-                             "\(m.month)", "\(m.newLoans)", yuan(m.newPrincipalFen), "\(m.newFirms)", yuan(m.cumulativePrincipalFen),
-                             "\(m.cumulativeFirms)", yuan(m.repaidFen), yuan(m.defaultedFen), yuan(m.outstandingFen)])
+                             "\(m.month)", "\(m.newLoans)", yuan(m.newPrincipalFen), "\(m.newFirms)", "\(m.financedFirms)",
+                             yuan(m.cumulativePrincipalFen), "\(m.cumulativeFirms)", m.financedFirmsSinceFrom.map { "\($0)" } ?? "",
+                             yuan(m.repaidFen), yuan(m.defaultedFen), yuan(m.outstandingFen)])
             }
         }
         add(Label("合计", "Total"), r.total)
@@ -70,9 +74,9 @@ public enum ReportSheets {
         var parameters = common(asOf: r.asOf, generatedAt: generatedAt, changes: r.laterChanges)
         parameters.insert(("月份 Months", "\(r.from) – \(r.to)"), at: 1)
         parameters.append(("分组 Breakdowns", r.breakdowns.isEmpty ? "无 none" : r.breakdowns.map { "\($0.dimension.label.zh) \($0.dimension.label.en)" }.joined(separator: "; ")))
-        parameters.append(("口径 Counting", "续贷再计本金；一家企业只在其首笔贷款所在月份计为新增一次；分组按放款时的分类。 Renewals add principal again; a firm counts as new once, in the month of its first loan; breakdowns use each loan's classification when it was made."))
+        parameters.append(("口径 Counting", "续贷再计本金；首贷户只在其首笔贷款所在月份计一次；当月融资企业 = 当月有放款的企业（每户一次，各分组分别计，合计不一定等于各组之和）；起始月以来融资企业只列合计；分组按放款时的分类。 Renewals add principal again; a first-time borrower counts once, in the month of its first loan; firms financed = distinct firms with a disbursement in the month (once each; counted in every group they borrowed under, so groups need not add up to the total); firms financed since from is given for the total; breakdowns use each loan's classification when it was made."))
         return ReportSheet(title: Label("月度统计", "Monthly series"), parameters: parameters, header: header, rows: rows,
-                           numeric: Set(3...10))
+                           numeric: Set(3...12))
     }
 
     public static func cost(_ r: CostReport, generatedAt: String) -> ReportSheet {

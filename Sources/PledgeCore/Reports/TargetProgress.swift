@@ -30,13 +30,18 @@ public struct DayTotals: Sendable, Equatable {
 /// not before the baseline).
 public struct TargetSums: Sendable, Equatable {
     public let achievedFen: Fen
+    /// 惠及企业: distinct firms financed from the baseline to the as-of day.
     public let achievedFirms: Int64
+    /// 首贷户: firms whose first financed day in the whole ledger falls from the baseline to the as-of day.
+    public let firstTimeFirms: Int64
     public let paceFen: Fen
+    /// How much achievedFirms grew over the pace window: the firms financed in it and not earlier in the period.
     public let paceFirms: Int64
 
-    public init(achievedFen: Fen, achievedFirms: Int64, paceFen: Fen, paceFirms: Int64) {
+    public init(achievedFen: Fen, achievedFirms: Int64, firstTimeFirms: Int64, paceFen: Fen, paceFirms: Int64) {
         self.achievedFen = achievedFen
         self.achievedFirms = achievedFirms
+        self.firstTimeFirms = firstTimeFirms
         self.paceFen = paceFen
         self.paceFirms = paceFirms
     }
@@ -64,7 +69,10 @@ public struct TargetProgress: Sendable, Equatable {
     public let target: TargetTerms
     public let asOf: CivilDate
     public let achievedFen: Fen
+    /// 惠及企业: distinct firms with a loan disbursed from the baseline to the as-of day (each firm once).
     public let achievedFirms: Int64
+    /// 首贷户: of those, the firms whose first loan in the whole ledger falls in the period.
+    public let firstTimeFirms: Int64
     public let remainingFen: Fen
     public let remainingFirms: Int64
     /// Done, in basis points of the target (10000 = 100%; may exceed it).
@@ -87,30 +95,36 @@ public struct TargetProgress: Sendable, Equatable {
 
 /// Progress to a target, from the day totals known on the as-of day.
 ///
-/// Beneficiary firms since the baseline are firms whose first disbursed loan in the ledger falls on
-/// or after the baseline: a firm counts once, and only once, over the life of the programme.
+/// Beneficiary firms (惠及企业) are the distinct firms financed from the baseline to the as-of day: a firm
+/// that borrowed before the baseline and again after it counts, once. First-time borrowers (首贷户) are
+/// reported beside them: the firms whose first loan in the whole ledger falls in the period.
 public enum ProgressCalculator {
     public static func paceFrom(_ t: TargetTerms, asOf: CivilDate) -> CivilDate {
         max(t.baselineDate, asOf.adding(months: -12).adding(days: 1))
     }
 
-    /// Sums the day totals over the target's windows.
-    public static func sums(_ t: TargetTerms, asOf: CivilDate, days: [DayTotals]) -> TargetSums {
-        var achievedFen: Fen = 0, achievedFirms: Int64 = 0, paceFen: Fen = 0, paceFirms: Int64 = 0
+    /// Sums the day totals over the target's windows; `financed` counts the firms of a window (both
+    /// days in the period) as the ledger stood on the as-of day.
+    public static func sums(_ t: TargetTerms, asOf: CivilDate, days: [DayTotals],
+                            financed: (_ from: CivilDate, _ through: CivilDate) -> FirmCounts) -> TargetSums {
+        var achievedFen: Fen = 0, paceFen: Fen = 0
         let paceFrom = paceFrom(t, asOf: asOf)
         for d in days where d.day >= t.baselineDate && d.day <= asOf {
             achievedFen += d.principalFen
-            achievedFirms += d.newFirms
-            if d.day >= paceFrom {
-                paceFen += d.principalFen
-                paceFirms += d.newFirms
-            }
+            if d.day >= paceFrom { paceFen += d.principalFen }
         }
-        return TargetSums(achievedFen: achievedFen, achievedFirms: achievedFirms, paceFen: paceFen, paceFirms: paceFirms)
+        let achieved = asOf < t.baselineDate ? FirmCounts(financed: 0, firstTime: 0) : financed(t.baselineDate, asOf)
+        let before = paceFrom > t.baselineDate ? financed(t.baselineDate, paceFrom.adding(days: -1)).financed : 0
+        return TargetSums(achievedFen: achievedFen, achievedFirms: achieved.financed, firstTimeFirms: achieved.firstTime,
+                          paceFen: paceFen, paceFirms: achieved.financed - before)
     }
 
-    public static func progress(_ t: TargetTerms, asOf: CivilDate, days: [DayTotals]) -> TargetProgress {
-        progress(t, asOf: asOf, sums: sums(t, asOf: asOf, days: days))
+    public static func sums(_ t: TargetTerms, asOf: CivilDate, days: [DayTotals], financed: FinancedDays) -> TargetSums {
+        sums(t, asOf: asOf, days: days) { financed.counts(from: $0, through: $1) }
+    }
+
+    public static func progress(_ t: TargetTerms, asOf: CivilDate, days: [DayTotals], financed: FinancedDays) -> TargetProgress {
+        progress(t, asOf: asOf, sums: sums(t, asOf: asOf, days: days, financed: financed))
     }
 
     public static func progress(_ t: TargetTerms, asOf: CivilDate, sums: TargetSums) -> TargetProgress {
@@ -139,7 +153,7 @@ public enum ProgressCalculator {
         }
         let months = Int64(max(1, monthsLeft))
         return TargetProgress(
-            target: t, asOf: asOf, achievedFen: achievedFen, achievedFirms: achievedFirms,
+            target: t, asOf: asOf, achievedFen: achievedFen, achievedFirms: achievedFirms, firstTimeFirms: sums.firstTimeFirms,
             remainingFen: remainingFen, remainingFirms: remainingFirms,
             amountDoneBp: Ratio.mulDiv(max(0, achievedFen), 10_000, t.amountFen),
             firmsDoneBp: Ratio.mulDiv(max(0, achievedFirms), 10_000, t.firmCount),
