@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Pure domain: identifiers, money, dates, validation, rules. No I/O, no dependencies.
@@ -34,6 +35,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Migrations")]
+        ),
+        // Files people have (CSV in UTF-8 / GB18030, .xlsx) read into core inputs, and tables written back out.
+        .target(
+            name: "PledgeImport",
+            dependencies: [
+                "PledgeCore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .target(
             name: "PledgeAPI",
@@ -79,6 +88,10 @@ let package = Package(
             path: "Tests/PledgeTestSupport"
         ),
         .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore"]),
+        .testTarget(
+            name: "PledgeImportTests",
+            dependencies: ["PledgeImport", "PledgeCore"]
+        ),
         .testTarget(
             name: "PledgeStoreTests",
             dependencies: ["PledgeStore", "PledgeCore", "PledgeTestSupport"]
