@@ -44,6 +44,15 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // Imports through COPY into a staging table and one set-based merge; exports of the same tables.
+        .target(
+            name: "PledgeImportStore",
+            dependencies: [
+                "PledgeCore", "PledgeImport", "PledgeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "PledgeAPI",
             dependencies: [
@@ -68,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "pledgematch",
             dependencies: [
-                "PledgeServer", "PledgeStore", "PledgeCore",
+                "PledgeServer", "PledgeStore", "PledgeCore", "PledgeImport", "PledgeImportStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -90,7 +99,7 @@ let package = Package(
         .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore"]),
         .testTarget(
             name: "PledgeImportTests",
-            dependencies: ["PledgeImport", "PledgeCore"]
+            dependencies: ["PledgeImport", "PledgeImportStore", "PledgeCore", "PledgeStore", "PledgeTestSupport"]
         ),
         .testTarget(
             name: "PledgeStoreTests",

@@ -99,7 +99,7 @@ public enum FileParser {
                 }
             }
             let input = FirmInput(
-                creditCode: r.text("creditCode"), name: r.text("name"), industryCode: industry, town: r.text("town"),
+                creditCode: r.text("creditCode"), name: r.freeText("name"), industryCode: industry, town: r.freeText("town"),
                 size: Vocabulary.firmSize(r.text("size")), foundedOn: r.requiredDate("foundedOn", label: Label("成立日期", "Founding date")),
                 annualRevenueFen: r.money("annualRevenueFen"), rdExpenseFen: r.money("rdExpenseFen"),
                 totalAssetsFen: r.money("totalAssetsFen"), totalLiabilitiesFen: r.money("totalLiabilitiesFen"),
@@ -211,7 +211,7 @@ public enum FileParser {
                 }
             }
             let input = AssetInput(
-                firmId: firmId ?? 0, type: type?.rawValue ?? "", number: number, title: r.text("title"),
+                firmId: firmId ?? 0, type: type?.rawValue ?? "", number: number, title: r.freeText("title"),
                 filingDate: filing, grantDate: grant, registrationDate: registration, firstUseDate: r.date("firstUseDate"),
                 expiryDate: expiry, renewalCount: renewals, legalStatus: status?.rawValue ?? "",
                 ipcClasses: ipc.map { $0.uppercased() }, niceClasses: nice,
@@ -267,10 +267,10 @@ public enum FileParser {
             let asset = assetKey(&r, typeKey: "assetType", numberKey: "assetNumber")
             let value = r.money("valueFen")
             if value == nil, !r.failed.contains("valueFen") { r.required("valueFen", label: Label("评估价值", "Appraised value")) }
-            let input = ValuationInput(assetId: 0, appraiser: r.text("appraiser"), method: Vocabulary.valuationMethod(r.text("method")),
+            let input = ValuationInput(assetId: 0, appraiser: r.freeText("appraiser"), method: Vocabulary.valuationMethod(r.text("method")),
                                        valueFen: value ?? 1, valuationDate: r.requiredDate("valuationDate", label: Label("评估基准日", "Valuation date")),
                                        validUntil: r.requiredDate("validUntil", label: Label("有效期至", "Valid until")),
-                                       reportNumber: r.text("reportNumber"))
+                                       reportNumber: r.freeText("reportNumber"))
             do {
                 let fields = try input.validated(today: ref.today)
                 guard let asset, value != nil else { return nil }
@@ -287,7 +287,7 @@ public enum FileParser {
             let firmId = owner(&r, codeKey: "creditCode", nameKey: nil, ref: ref)
             let mark = Vocabulary.canonicalNumber(r.text("markNumber"), type: .giCollectiveMark)
             if mark.isEmpty { r.required("markNumber", label: Label("地理标志注册号", "Mark number")) }
-            let input = LicenceInput(firmId: firmId ?? 0, markAssetId: 0, licenceNumber: r.text("licenceNumber"),
+            let input = LicenceInput(firmId: firmId ?? 0, markAssetId: 0, licenceNumber: r.freeText("licenceNumber"),
                                      validFrom: r.requiredDate("validFrom", label: Label("许可起始日", "Licence start")),
                                      validUntil: r.requiredDate("validUntil", label: Label("许可截止日", "Licence end")))
             do {
@@ -305,7 +305,7 @@ public enum FileParser {
                                             "maturityOn", "rateBp", "pledgedAssets", "registrationNumber"],
             key: \.contractNumber) { r in
             var c = Checker()
-            let contract = c.text(r.text("contractNumber"), field: "contractNumber", label: Label("借款合同编号", "Contract number"), max: 80)
+            let contract = c.text(r.freeText("contractNumber"), field: "contractNumber", label: Label("借款合同编号", "Contract number"), max: 80)
             let firmId = owner(&r, codeKey: "creditCode", nameKey: nil, ref: ref)
             let bank = r.text("bankCode").uppercased(), product = r.text("productCode")
             if bank.isEmpty { r.required("bankCode", label: Label("银行代码", "Bank code")) }
@@ -347,7 +347,7 @@ public enum FileParser {
             let at = Timestamp(secondsSinceEpoch: Int64((day ?? ref.today).daysSinceEpoch) * 86_400 + 2 * 3600)
             let registeredText = r.date("registeredOn") ?? (day?.description ?? "")
             let input = DisbursementInput(disbursedAt: at, maturityOn: r.requiredDate("maturityOn", label: Label("到期日", "Maturity date")),
-                                          rateBp: rate ?? 0, registrationNumber: r.text("registrationNumber"),
+                                          rateBp: rate ?? 0, registrationNumber: r.freeText("registrationNumber"),
                                           registeredOn: registeredText, securedAmountFen: principal)
             var errors = c.errors
             var terms: DisbursementInput.Valid? = nil

@@ -32,7 +32,17 @@ public enum Normalize {
     /// A cell as text: half-width, trimmed, and without the quote mark a spreadsheet export puts
     /// before text that looks like a formula.
     public static func text(_ raw: String) -> String {
-        var s = halfWidth(raw)
+        unquoted(halfWidth(raw))
+    }
+
+    /// Free text (a name, a title, a report number): trimmed and unquoted but kept as typed, full-width
+    /// brackets and all, so an import changes nothing a person wrote.
+    public static func freeText(_ raw: String) -> String {
+        unquoted(trim(raw))
+    }
+
+    static func unquoted(_ text: String) -> String {
+        var s = text
         if s.count >= 2, s.first == "'", let second = s.dropFirst().first, "=+-@".contains(second) { s.removeFirst() }
         return s
     }

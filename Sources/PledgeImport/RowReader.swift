@@ -23,6 +23,9 @@ struct RowReader {
 
     func text(_ key: String) -> String { Normalize.text(raw(key)) }
 
+    /// A name, title or number a person wrote, kept as written (see Normalize.freeText).
+    func freeText(_ key: String) -> String { Normalize.freeText(raw(key)) }
+
     func optionalText(_ key: String) -> String? {
         let t = text(key)
         return t.isEmpty ? nil : t

@@ -169,6 +169,7 @@ import Testing
         #expect(a[0].filingDate == CivilDate(year: 2019, month: 3, day: 8))
         #expect(a[0].ipcClasses == ["A23B 7/10"])
         #expect(a[3].legalStatus == .pending)
+        #expect(a[2].title == "包装盒（榨菜）", "free text keeps its full-width brackets")
         #expect(a[2].expiryDate == CivilDate(year: 2036, month: 6, day: 30), "design filed after 2021-06-01: 15 years")
     }
 
