@@ -109,7 +109,9 @@ public struct ImportService: Sendable {
             outcome.valid = file.rows.count
             return outcome
         }
-        let session = Database.Session(actor: options.actor, requestId: options.requestId)
+        // The merges note their changes in the engine's log themselves (0011_bulk_engine_notes.sql).
+        let session = Database.Session(actor: options.actor, requestId: options.requestId,
+                                       settings: P.notesEngineChanges ? ["pledgematch.bulk_import": "on"] : [:])
         let logger = self.logger
         let table = "import_\(kind.rawValue)"
         let sheet = file.sheet
@@ -188,6 +190,8 @@ protocol MergePlan: Sendable {
     static var stagingColumns: String { get }
     static var copyColumns: [String] { get }
     static var checks: [StagingCheck] { get }
+    /// Whether the merge writes the engine's change log itself, set-wise (else the row triggers do).
+    static var notesEngineChanges: Bool { get }
     func write(_ row: Row, into rows: inout CopyRows)
     func merge(_ conn: PostgresConnection, columns: Set<String>, actor: String, logger: Logger) async throws -> (inserted: Int, updated: Int)
 }
@@ -200,6 +204,22 @@ struct Updatable {
 }
 
 extension MergePlan {
+    static var notesEngineChanges: Bool { true }
+
+    /// CTEs that note `changed` (rows of firm_id, asset_id) in the engine's change log with one clock
+    /// step, as the row triggers would have noted them one by one.
+    static func engineNotes(_ changed: String, source: String) -> String {
+        """
+        changed AS (\(changed)),
+        clock AS (UPDATE engine_clock SET n = n + (SELECT count(*) FROM changed) WHERE id = 1 AND EXISTS (SELECT 1 FROM changed) RETURNING n),
+        noted AS (
+            INSERT INTO engine_changes (n, firm_id, product_id, asset_id, source)
+            SELECT clock.n - (SELECT count(*) FROM changed) + row_number() OVER (), c.firm_id, NULL, c.asset_id, '\(source)'
+            FROM changed c, clock
+            RETURNING 1)
+        """
+    }
+
     static func updated(_ all: [Updatable], present: Set<String>) -> [String] {
         all.filter { $0.keys == nil || $0.keys!.contains(where: present.contains) }.map(\.column)
     }

@@ -32,6 +32,9 @@ struct LoanPlan: MergePlan {
              AND own.id = substring(s.contract_number FROM 18)::bigint AND own.firm_id = s.firm_id AND own.bank_id = b.id
         """
 
+    /// Loans are few; their rows' own triggers note them in the engine's log.
+    static let notesEngineChanges = false
+
     static let checks: [StagingCheck] = [
         StagingCheck(code: "unknown_bank", column: "bankCode", sql: """
             SELECT s.line, s.bank_code, NULL::text FROM import_loans s

@@ -41,13 +41,14 @@ struct FirmPlan: MergePlan {
                 FROM import_firms s
                 WHERE f.credit_code = s.credit_code
                   AND (\(cols.map { "f.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(cols.map { "s.\($0)" }.joined(separator: ", ")))
-                RETURNING 1),
+                RETURNING f.id),
             ins AS (
                 INSERT INTO firms (\(all))
                 SELECT \(all) FROM import_firms s
                 WHERE NOT EXISTS (SELECT 1 FROM firms f WHERE f.credit_code = s.credit_code)
                 ORDER BY s.line
-                RETURNING 1)
+                RETURNING id),
+            \(Self.engineNotes("SELECT id AS firm_id, NULL::bigint AS asset_id FROM upd UNION ALL SELECT id, NULL FROM ins", source: "firms"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
             """, logger: logger)
     }
@@ -97,13 +98,14 @@ struct AssetPlan: MergePlan {
                 FROM import_assets s
                 WHERE a.type = s.type AND a.number = s.number AND a.firm_id = s.firm_id
                   AND (\(cols.map { "a.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(cols.map { "s.\($0)" }.joined(separator: ", ")))
-                RETURNING 1),
+                RETURNING a.firm_id, a.id),
             ins AS (
                 INSERT INTO ip_assets (\(all))
                 SELECT \(all) FROM import_assets s
                 WHERE NOT EXISTS (SELECT 1 FROM ip_assets a WHERE a.type = s.type AND a.number = s.number)
                 ORDER BY s.line
-                RETURNING 1)
+                RETURNING firm_id, id),
+            \(Self.engineNotes("SELECT firm_id, id AS asset_id FROM upd UNION ALL SELECT firm_id, id FROM ins", source: "ip_assets"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
             """, logger: logger)
     }
@@ -150,13 +152,14 @@ struct ValuationPlan: MergePlan {
                 FROM src s
                 WHERE v.appraiser = s.appraiser AND v.report_number = s.report_number
                   AND (v.method, v.value_fen, v.valuation_date, v.valid_until) IS DISTINCT FROM (s.method, s.value_fen, s.valuation_date, s.valid_until)
-                RETURNING 1),
+                RETURNING v.firm_id, v.asset_id),
             ins AS (
                 INSERT INTO valuations (firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number)
                 SELECT firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number FROM src s
                 WHERE NOT EXISTS (SELECT 1 FROM valuations v WHERE v.appraiser = s.appraiser AND v.report_number = s.report_number)
                 ORDER BY s.line
-                RETURNING 1)
+                RETURNING firm_id, asset_id),
+            \(Self.engineNotes("SELECT firm_id, asset_id FROM upd UNION ALL SELECT firm_id, asset_id FROM ins", source: "valuations"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
             """, logger: logger)
     }
@@ -203,13 +206,17 @@ struct LicencePlan: MergePlan {
                 FROM src s
                 WHERE g.mark_asset_id = s.mark_asset_id AND g.licence_number = s.licence_number AND g.firm_id = s.firm_id
                   AND (g.valid_from, g.valid_until) IS DISTINCT FROM (s.valid_from, s.valid_until)
-                RETURNING 1),
+                RETURNING g.firm_id, g.mark_firm_id),
             ins AS (
                 INSERT INTO gi_licences (firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until)
                 SELECT firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until FROM src s
                 WHERE NOT EXISTS (SELECT 1 FROM gi_licences g WHERE g.mark_asset_id = s.mark_asset_id AND g.licence_number = s.licence_number)
                 ORDER BY s.line
-                RETURNING 1)
+                RETURNING firm_id, mark_firm_id),
+            \(Self.engineNotes("""
+                SELECT x.firm_id, NULL::bigint AS asset_id FROM (SELECT * FROM upd UNION ALL SELECT * FROM ins) l
+                CROSS JOIN LATERAL (VALUES (l.firm_id), (l.mark_firm_id)) AS x (firm_id)
+                """, source: "gi_licences"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
             """, logger: logger)
     }

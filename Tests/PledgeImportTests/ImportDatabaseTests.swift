@@ -117,6 +117,11 @@ import Testing
             let patents = try await Self.importing(client, .assets, "assets_patent_office.csv")
             #expect(patents.issues.isEmpty, "\(patents.issues.map(\.text))")
             #expect(patents.inserted == 4)
+            // The engine's change log names every new firm and asset, numbered by the one clock.
+            #expect(try await Self.count(client, "SELECT count(*)::int FROM engine_changes WHERE source = 'firms' AND asset_id IS NULL") == 3)
+            #expect(try await Self.count(client, "SELECT count(*)::int FROM engine_changes WHERE source = 'ip_assets' AND asset_id IS NOT NULL") == 4)
+            #expect(try await Self.count(client, "SELECT ((SELECT n FROM engine_clock) - max(n))::int FROM engine_changes") == 0)
+            #expect(try await Self.count(client, "SELECT (max(n) - min(n) + 1 - count(*))::int FROM engine_changes") == 0, "no gaps, no repeats")
             let strict = try await Self.importing(client, .assets, "assets_trademark_office.csv")
             #expect(!strict.written && strict.issues.map(\.code) == ["unknown_firm_name"])
             let marks = try await Self.importing(client, .assets, "assets_trademark_office.csv", skipInvalid: true)
