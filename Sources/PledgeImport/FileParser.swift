@@ -1,3 +1,4 @@
+import Foundation
 import PledgeCore
 
 /// An asset row: the validated fields, with the owner resolved.
@@ -39,8 +40,8 @@ public enum FileParser {
     public static let reasonHeader = "错误原因 Reasons"
     static let ignoredHeaderKeys: Set<String> = [Normalize.headerKey(reasonHeader), "错误原因", "reasons", "序号", "no.", "#"]
 
-    static func run<V>(_ table: SheetTable, kind: ImportKind, required: [String],
-                       key: (V) -> String, _ body: (inout RowReader) -> V?) -> ParsedFile<V> {
+    static func run<V: Sendable>(_ table: SheetTable, kind: ImportKind, required: [String],
+                       key: (V) -> String, _ body: @Sendable (inout RowReader) -> V?) -> ParsedFile<V> {
         var file = ParsedFile<V>(sheet: table.name, header: [], headerLine: 0, rows: [], issues: [], ignoredHeaders: [], rejected: [])
         guard let (headerIndex, map) = HeaderMap.find(in: table.rows, kind: kind, sheet: table.name) else {
             let names = kind.fields.prefix(6).map(\.label.zh).joined(separator: "、")
@@ -60,10 +61,27 @@ public enum FileParser {
             file.issues.append(ImportIssue(sheet: table.name, line: nil, column: nil, header: nil, value: "", code: "column_missing",
                                            zh: "缺少必需的列「\(spec.header)」", en: "The required column \(spec.label.en) (\(spec.header)) is missing"))
         }
+        // Rows are checked independently, so large files are checked on every core; duplicates and
+        // the order of rows and problems are settled afterwards, in line order.
+        let dataRows = table.rows[(headerIndex + 1)...].filter { !$0.isBlank }
+        var checked = [(value: V?, issues: [ImportIssue])](repeating: (nil, []), count: dataRows.count)
+        let parts = dataRows.count < 20_000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        checked.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = (part * dataRows.count / parts)..<((part + 1) * dataRows.count / parts)
+                for i in range {
+                    var reader = RowReader(row: dataRows[i], map: map, sheet: table.name)
+                    let value = body(&reader)
+                    out[i] = (value, reader.issues)
+                }
+            }
+        }
         var seen: [String: Int] = [:]
-        for row in table.rows[(headerIndex + 1)...] where !row.isBlank {
+        for (row, result) in zip(dataRows, checked) {
             var reader = RowReader(row: row, map: map, sheet: table.name)
-            let value = body(&reader)
+            reader.issues = result.issues
+            let value = result.value
             if let value, reader.issues.isEmpty {
                 let k = key(value)
                 if let first = seen[k] {

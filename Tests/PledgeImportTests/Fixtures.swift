@@ -21,6 +21,7 @@ enum Fixture {
         .init(code: "equipment", zh: "装备制造", en: "Equipment manufacturing"),
         .init(code: "biomedicine", zh: "生物医药", en: "Biomedicine"),
         .init(code: "new_energy", zh: "新能源及新型储能", en: "New energy and energy storage"),
+        .init(code: "artificial_intelligence", zh: "人工智能", en: "Artificial intelligence"),
         .init(code: "semiconductors", zh: "芯片半导体", en: "Chips and semiconductors"),
         .init(code: "food_processing", zh: "食品加工（含涪陵榨菜）", en: "Food processing (incl. Fuling zhacai)"),
         .init(code: "other", zh: "其他", en: "Other"),

@@ -205,3 +205,20 @@ import Testing
         #expect(loans.rows[1].value.pledgedNumbers == ["202020234567.6"])
     }
 }
+
+@Suite("Import: large files") struct LargeFileTests {
+    /// Above 20,000 rows the rows are checked on every core; the outcome must be the sequential one.
+    @Test func checkedInParallelAsInOrder() throws {
+        var rows = [SheetRow(line: 1, cells: GeneratedFiles.firmHeader)]
+        for i in 0..<30_000 { rows.append(SheetRow(line: i + 2, cells: GeneratedFiles.firmRow(i))) }
+        rows[10_001].cells[5] = "2025-02-30"            // line 10,002: no such day
+        rows[29_000].cells[0] = rows[7].cells[0]        // line 29,001 repeats line 8's credit code
+        rows[15_000].cells[2] = "火箭"                   // line 15,001: unknown industry
+        let file = FileParser.firms(SheetTable(name: "big.csv", rows: rows), reference: Fixture.reference)
+        #expect(file.rows.count == 29_997)
+        #expect(file.rejected.map(\.line) == [10_002, 15_001, 29_001])
+        #expect(file.issues.map(\.code) == ["invalid_date", "unknown_industry", "duplicate_row"])
+        #expect(file.rows.map(\.line) == file.rows.map(\.line).sorted())
+        #expect(file.rows.first?.value.creditCode == GeneratedFiles.creditCode(0))
+    }
+}
