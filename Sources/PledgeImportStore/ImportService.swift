@@ -109,7 +109,7 @@ public struct ImportService: Sendable {
             outcome.valid = file.rows.count
             return outcome
         }
-        // The merges note their changes in the engine's log themselves (0011_bulk_engine_notes.sql).
+        // The merges note their changes in the engine's log themselves (0012_bulk_engine_notes.sql).
         let session = Database.Session(actor: options.actor, requestId: options.requestId,
                                        settings: P.notesEngineChanges ? ["pledgematch.bulk_import": "on"] : [:])
         let logger = self.logger
