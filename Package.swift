@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", "5.0.1"..<"7.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Pure domain: identifiers, money, dates, validation, rules. No I/O, no dependencies.
@@ -37,6 +38,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Migrations")]
+        ),
+        // Files people have (CSV in UTF-8 / GB18030, .xlsx) read into core inputs, and tables written back out.
+        .target(
+            name: "PledgeImport",
+            dependencies: [
+                "PledgeCore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        // Imports through COPY into a staging table and one set-based merge; exports of the same tables.
+        .target(
+            name: "PledgeImportStore",
+            dependencies: [
+                "PledgeCore", "PledgeImport", "PledgeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "PledgeAPI",
@@ -67,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "pledgematch",
             dependencies: [
-                "PledgeServer", "PledgeStore", "PledgeCore",
+                "PledgeServer", "PledgeStore", "PledgeCore", "PledgeImport", "PledgeImportStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -87,6 +105,10 @@ let package = Package(
             path: "Tests/PledgeTestSupport"
         ),
         .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore"]),
+        .testTarget(
+            name: "PledgeImportTests",
+            dependencies: ["PledgeImport", "PledgeImportStore", "PledgeCore", "PledgeStore", "PledgeTestSupport"]
+        ),
         .testTarget(
             name: "PledgeStoreTests",
             dependencies: ["PledgeStore", "PledgeCore", "PledgeTestSupport"]

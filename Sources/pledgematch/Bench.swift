@@ -9,7 +9,7 @@ import PostgresNIO
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure performance on generated data (figures, not pass/fail).",
-        subcommands: [BenchMatch.self, BenchReport.self])
+        subcommands: [BenchMatch.self, BenchReport.self, BenchImport.self])
 }
 
 struct BenchMatch: AsyncParsableCommand {

@@ -11,8 +11,8 @@ struct PledgeMatch: AsyncParsableCommand {
             first use from the system's PostgreSQL (apt-get install postgresql).
             Environment: DATABASE_URL, PLEDGEMATCH_DATA, HOST, PORT, LOG_LEVEL.
             """,
-        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, TokenCommand.self, Report.self, Bench.self,
-                      Backup.self, Restore.self],
+        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, TokenCommand.self, Report.self,
+                      ImportCommand.self, ExportCommand.self, Backup.self, Restore.self, Bench.self],
         defaultSubcommand: Serve.self)
 
     /// As ArgumentParser's own, but a database error is printed with the server's message.

@@ -1,0 +1,233 @@
+import Foundation
+import Logging
+import PledgeCore
+import PledgeImport
+import PledgeStore
+import PostgresNIO
+
+/// What an import did (or, on a dry run, would do).
+public struct ImportOutcome: Sendable {
+    public var kind: ImportKind
+    public var sheet: String
+    public var header: [String] = []
+    /// Data rows in the file, rows that passed every check, and what the merge did with them.
+    public var rows = 0
+    public var valid = 0
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var issues: [ImportIssue] = []
+    public var ignoredHeaders: [String] = []
+    /// Rows refused, with their cells as read, for a rejects file.
+    public var rejected: [SheetRow] = []
+    /// Whether the database was changed (false on a dry run, and when any row failed without --skip-invalid).
+    public var written = false
+    public var dryRun = false
+
+    public var changedNothing: Bool { inserted == 0 && updated == 0 }
+}
+
+public enum ImportPhase: String, Sendable {
+    case checking = "检查 checking"
+    case loading = "载入 loading"
+    case merging = "合并 merging"
+}
+
+public typealias ImportProgress = @Sendable (ImportPhase, _ done: Int, _ total: Int) -> Void
+
+public struct ImportOptions: Sendable {
+    public var dryRun: Bool
+    public var skipInvalid: Bool
+    public var actor: String
+    public var requestId: String?
+    public var today: CivilDate
+    public init(dryRun: Bool = false, skipInvalid: Bool = false, actor: String, requestId: String? = nil, today: CivilDate) {
+        self.dryRun = dryRun; self.skipInvalid = skipInvalid; self.actor = actor; self.requestId = requestId; self.today = today
+    }
+}
+
+/// The one path every door (CLI, API) takes: parse and check every row with the core validators,
+/// then in one transaction COPY the good rows into a temporary staging table, check what needs the
+/// database (owners, assets, banks), and merge on natural keys in set-based statements. A failure
+/// or an interruption anywhere leaves the database as it was.
+public struct ImportService: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func reference(today: CivilDate, withFirms: Bool) async throws -> ImportReference {
+        var industries: [ImportReference.Industry] = []
+        for try await (code, zh, en) in try await client.query("SELECT code, name_zh, name_en FROM industries ORDER BY code", logger: logger)
+            .decode((String, String, String).self) {
+            industries.append(.init(code: code, zh: zh, en: en))
+        }
+        var firms: [(id: Int64, creditCode: String, name: String)] = []
+        if withFirms {
+            for try await (id, code, name) in try await client.query("SELECT id, credit_code, name FROM firms", logger: logger)
+                .decode((Int64, String, String).self) {
+                firms.append((id, code, name))
+            }
+        }
+        return ImportReference(today: today, industries: industries, firms: firms)
+    }
+
+    public func run(_ kind: ImportKind, table: SheetTable, options: ImportOptions,
+                    progress: ImportProgress? = nil) async throws -> ImportOutcome {
+        let reference = try await self.reference(today: options.today, withFirms: kind != .firms)
+        progress?(.checking, 0, table.rows.count)
+        switch kind {
+        case .firms:
+            return try await merge(FileParser.firms(table, reference: reference), kind: kind, plan: FirmPlan(), table: table, options: options, progress: progress)
+        case .assets:
+            return try await merge(FileParser.assets(table, reference: reference), kind: kind, plan: AssetPlan(), table: table, options: options, progress: progress)
+        case .valuations:
+            return try await merge(FileParser.valuations(table, reference: reference), kind: kind, plan: ValuationPlan(), table: table, options: options, progress: progress)
+        case .licences:
+            return try await merge(FileParser.licences(table, reference: reference), kind: kind, plan: LicencePlan(), table: table, options: options, progress: progress)
+        case .loans:
+            return try await merge(FileParser.loans(table, reference: reference), kind: kind, plan: LoanPlan(), table: table, options: options, progress: progress)
+        }
+    }
+
+    func merge<P: MergePlan>(_ file: ParsedFile<P.Row>, kind: ImportKind, plan: P, table source: SheetTable, options: ImportOptions,
+                             progress: ImportProgress?) async throws -> ImportOutcome {
+        var outcome = ImportOutcome(kind: kind, sheet: file.sheet)
+        outcome.header = file.header
+        outcome.rows = file.dataRows
+        outcome.issues = file.issues
+        outcome.ignoredHeaders = file.ignoredHeaders
+        outcome.rejected = file.rejected
+        outcome.dryRun = options.dryRun
+        progress?(.checking, file.dataRows, file.dataRows)
+        // A file-level problem (a missing column, an amount without its unit) stops everything;
+        // a bad row stops everything unless the caller asked to skip bad rows.
+        if !file.fileIssues.isEmpty || (!file.issues.isEmpty && !options.skipInvalid) {
+            outcome.valid = file.rows.count
+            return outcome
+        }
+        // The merges note their changes in the engine's log themselves (0012_bulk_engine_notes.sql).
+        let session = Database.Session(actor: options.actor, requestId: options.requestId,
+                                       settings: P.notesEngineChanges ? ["pledgematch.bulk_import": "on"] : [:])
+        let logger = self.logger
+        let table = "import_\(kind.rawValue)"
+        let sheet = file.sheet
+        let result: ImportOutcome = try await Database(client).inRequestTransaction(session, logger: logger) { conn in
+            var outcome = outcome
+            _ = try await conn.query(PostgresQuery(unsafeSQL: "CREATE TEMP TABLE \(table) (\(P.stagingColumns)) ON COMMIT DROP"), logger: logger)
+            let total = file.rows.count
+            progress?(.loading, 0, total)
+            try await conn.copyFrom(table: table, columns: P.copyColumns, logger: logger) { writer in
+                var rows = CopyRows()
+                var done = 0
+                for row in file.rows {
+                    rows.int(row.line)
+                    plan.write(row.value, into: &rows)
+                    rows.endRow()
+                    done += 1
+                    if rows.buffer.readableBytes >= 1 << 20 {
+                        try await writer.write(rows.buffer)
+                        rows.buffer.clear()
+                        progress?(.loading, done, total)
+                    }
+                }
+                if rows.buffer.readableBytes > 0 { try await writer.write(rows.buffer) }
+                progress?(.loading, done, total)
+            }
+            _ = try await conn.query(PostgresQuery(unsafeSQL: "ANALYZE \(table)"), logger: logger)
+            progress?(.merging, 0, total)
+            // What only the database can tell: unknown owners, assets, banks; conflicts with stored records.
+            var refused: [Int: [ImportIssue]] = [:]
+            for check in P.checks {
+                let rows = try await conn.query(PostgresQuery(unsafeSQL: check.sql), logger: logger)
+                for try await (line, value, detail) in rows.decode((Int, String?, String?).self) {
+                    let column = file.header.firstIndex { h in kind.fields.first { $0.key == check.column }?.aliases.contains(Normalize.headerKey(h)) == true }
+                    refused[line, default: []].append(ImportIssue(
+                        sheet: sheet, line: line, column: column.map(columnLetter), header: column.map { file.header[$0] },
+                        value: value ?? "", code: check.code, zh: check.zh(detail ?? ""), en: check.en(detail ?? "")))
+                }
+            }
+            if !refused.isEmpty {
+                let lines = refused.keys.sorted()
+                outcome.issues = (outcome.issues + lines.flatMap { refused[$0]! }).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+                let wanted = Set(lines)
+                outcome.rejected = (outcome.rejected + source.rows.filter { wanted.contains($0.line) }).sorted { $0.line < $1.line }
+                guard options.skipInvalid else {
+                    outcome.valid = file.rows.count - lines.count
+                    return (outcome, false)
+                }
+                _ = try await conn.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE line = ANY($1)",
+                                                       binds: { var b = PostgresBindings(); b.append(lines); return b }()), logger: logger)
+            }
+            outcome.valid = file.rows.count - refused.count
+            let counts = try await plan.merge(conn, columns: file.columns, actor: options.actor, logger: logger)
+            outcome.inserted = counts.inserted
+            outcome.updated = counts.updated
+            outcome.unchanged = outcome.valid - counts.inserted - counts.updated
+            progress?(.merging, total, total)
+            outcome.written = !options.dryRun
+            return (outcome, !options.dryRun)
+        }
+        return result
+    }
+}
+
+/// A check the database makes on the staging table: each row it returns (line, value, detail) refuses that line.
+struct StagingCheck: Sendable {
+    let code: String
+    let column: String
+    let sql: String
+    let zh: @Sendable (String) -> String
+    let en: @Sendable (String) -> String
+}
+
+/// How one kind is staged and merged.
+protocol MergePlan: Sendable {
+    associatedtype Row: Sendable
+    static var stagingColumns: String { get }
+    static var copyColumns: [String] { get }
+    static var checks: [StagingCheck] { get }
+    /// Whether the merge writes the engine's change log itself, set-wise (else the row triggers do).
+    static var notesEngineChanges: Bool { get }
+    func write(_ row: Row, into rows: inout CopyRows)
+    func merge(_ conn: PostgresConnection, columns: Set<String>, actor: String, logger: Logger) async throws -> (inserted: Int, updated: Int)
+}
+
+/// A column that an import may change: changed only when the file has one of `keys` (nil: always).
+struct Updatable {
+    let column: String
+    let keys: [String]?
+    init(_ column: String, _ keys: [String]? = nil) { self.column = column; self.keys = keys }
+}
+
+extension MergePlan {
+    static var notesEngineChanges: Bool { true }
+
+    /// CTEs that note `changed` (rows of firm_id, asset_id) in the engine's change log with one clock
+    /// step, as the row triggers would have noted them one by one.
+    static func engineNotes(_ changed: String, source: String) -> String {
+        """
+        changed AS (\(changed)),
+        clock AS (UPDATE engine_clock SET n = n + (SELECT count(*) FROM changed) WHERE id = 1 AND EXISTS (SELECT 1 FROM changed) RETURNING n),
+        noted AS (
+            INSERT INTO engine_changes (n, firm_id, product_id, asset_id, source)
+            SELECT clock.n - (SELECT count(*) FROM changed) + row_number() OVER (), c.firm_id, NULL, c.asset_id, '\(source)'
+            FROM changed c, clock
+            RETURNING 1)
+        """
+    }
+
+    static func updated(_ all: [Updatable], present: Set<String>) -> [String] {
+        all.filter { $0.keys == nil || $0.keys!.contains(where: present.contains) }.map(\.column)
+    }
+
+    static func counts(_ conn: PostgresConnection, _ sql: String, logger: Logger) async throws -> (inserted: Int, updated: Int) {
+        for try await (inserted, updated) in try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode((Int, Int).self) {
+            return (inserted, updated)
+        }
+        return (0, 0)
+    }
+}
