@@ -39,6 +39,9 @@ import time
 import urllib.error
 import uuid
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from httpcheck import Answer, make_call  # noqa: E402
+
 args = sys.argv[1:]
 EXTERNAL = "--pg-data" in args
 if EXTERNAL:
@@ -62,48 +65,7 @@ PASSWORD = os.environ.get("DB_FAULT_PASSWORD", "pledgematch-demo")
 failures = []
 
 
-class Answer:
-    def __init__(self, status, headers=None, data=b"", seconds=0.0):
-        self.status, self.headers, self.data, self.seconds = status, headers or {}, data, seconds
-
-    @property
-    def json(self):
-        try:
-            return json.loads(self.data)
-        except ValueError:
-            return None
-
-    @property
-    def problem(self):
-        return self.headers.get("content-type", "").split(";")[0].strip().lower() == "application/problem+json"
-
-    def describe(self):
-        body = self.json
-        code = body.get("code") if isinstance(body, dict) else None
-        return f"{self.status} code={code or '-'} in {self.seconds:.2f} s"
-
-
-def call(method, path, body=None, token=None, headers=None, timeout=10):
-    started = time.monotonic()
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=timeout)
-    try:
-        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-        hdrs = {"Content-Type": "application/json"} if data is not None else {}
-        if token:
-            hdrs["Authorization"] = f"Bearer {token}"
-        if method == "POST":
-            hdrs["Idempotency-Key"] = str(uuid.uuid4())
-        hdrs.update(headers or {})
-        conn.request(method, path, body=data, headers=hdrs)
-        resp = conn.getresponse()
-        payload = resp.read()
-        return Answer(resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload, time.monotonic() - started)
-    except socket.timeout:
-        return Answer("timeout", seconds=time.monotonic() - started)
-    except (ConnectionError, http.client.HTTPException, OSError) as e:
-        return Answer("dropped", data=str(e).encode(), seconds=time.monotonic() - started)
-    finally:
-        conn.close()
+call = make_call(HOST, PORT, 10)
 
 
 def pg_bin(name):

@@ -44,6 +44,9 @@ import time
 import urllib.parse
 import uuid
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from httpcheck import Answer, make_call  # noqa: E402
+
 try:
     import yaml
 except ImportError:
@@ -378,53 +381,7 @@ def to_json(v):
     return json.dumps(v, ensure_ascii=False)
 
 
-class Answer:
-    def __init__(self, status, headers=None, data=b"", seconds=0.0):
-        self.status, self.headers, self.data, self.seconds = status, headers or {}, data, seconds
-
-    @property
-    def json(self):
-        try:
-            return json.loads(self.data)
-        except ValueError:
-            return None
-
-    @property
-    def problem(self):
-        return self.headers.get("content-type", "").split(";")[0].strip().lower() == "application/problem+json"
-
-
-def call(method, path, body=None, token=None, headers=None, timeout=TIMEOUT, raw_body=None):
-    """One request on a fresh connection. status is an int, or 'timeout' / 'dropped'."""
-    started = time.monotonic()
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=timeout)
-    try:
-        data = raw_body if raw_body is not None else (to_json(body).encode("utf-8", "surrogatepass")
-                                                       if body is not None else None)
-        conn.putrequest(method, path, skip_accept_encoding=True)
-        hdrs = {}
-        if data is not None:
-            hdrs["Content-Type"] = "application/json"
-            hdrs["Content-Length"] = str(len(data))
-        elif method in ("POST", "PUT", "PATCH"):
-            hdrs["Content-Length"] = "0"
-        if token:
-            hdrs["Authorization"] = f"Bearer {token}"
-        if method == "POST":
-            hdrs["Idempotency-Key"] = str(uuid.uuid4())
-        hdrs.update(headers or {})
-        for k, v in hdrs.items():
-            conn.putheader(k, v.encode("utf-8") if isinstance(v, str) else v)
-        conn.endheaders(data)
-        resp = conn.getresponse()
-        payload = resp.read()
-        return Answer(resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload, time.monotonic() - started)
-    except socket.timeout:
-        return Answer("timeout", seconds=time.monotonic() - started)
-    except (ConnectionError, http.client.HTTPException, OSError):
-        return Answer("dropped", seconds=time.monotonic() - started)
-    finally:
-        conn.close()
+call = make_call(HOST, PORT, TIMEOUT, encode=lambda body: to_json(body).encode("utf-8", "surrogatepass"))
 
 
 class SetupFailed(Exception):
