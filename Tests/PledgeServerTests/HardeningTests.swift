@@ -249,9 +249,10 @@ struct HardeningTests {
                     let r = try await http.execute(uri: uri, method: .get, headers: headers, body: nil)
                     let took = ContinuousClock.now - started
                     #expect(r.status == .serviceUnavailable, "\(uri): \(String(buffer: r.body))")
-                    // 1.5 s of lease timeout plus scheduling; the suite shares two cores with fifty others,
-                    // so the bound here is looser than the 2 s scripts/db-fault-test.py holds a quiet service to.
-                    #expect(took < .seconds(3), "\(uri) took \(took)")
+                    // No hang (an outage once held requests 67 s). The suite runs beside fifty others on two
+                    // cores, whose CPU-bound tests can delay a timer by seconds; the 2 s figure is held by
+                    // scripts/db-fault-test.py against a running service.
+                    #expect(took < .seconds(10), "\(uri) took \(took)")
                     if uri == "/firms" {
                         #expect(r.headers[.retryAfter] != nil)
                         #expect(String(buffer: r.body).contains("database_unavailable"))
