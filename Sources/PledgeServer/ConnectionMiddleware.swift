@@ -29,7 +29,6 @@ struct ConnectionMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func leased(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        nonisolated(unsafe) let next = next
         return try await database.withRequestConnection {
             // The body is gathered while the connection is held: a handler's streamed body may still read.
             var response = try await next(request, context)

@@ -101,7 +101,6 @@ public struct Database: Sendable {
     /// any `Database` joins that connection.
     public func withRequestConnection<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
         if Self.connection != nil { return try await body() }
-        nonisolated(unsafe) let body = body
         return try await withLease { conn in try await Self.$connection.withValue(conn) { try await body() } }
     }
 
@@ -135,8 +134,7 @@ public struct Database: Sendable {
         _ session: Session, logger: Logger,
         _ body: (PostgresConnection) async throws -> (result: Result, commit: Bool)
     ) async throws -> Result {
-        nonisolated(unsafe) let body = body
-        return try await withRequestConnection {
+        try await withRequestConnection {
             let conn = Self.connection!
             _ = try await conn.query(session.readOnly ? "BEGIN READ ONLY" : "BEGIN", logger: logger)
             do {
