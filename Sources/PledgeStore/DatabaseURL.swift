@@ -42,6 +42,16 @@ public enum DatabaseURL {
         return config
     }
 
+    /// The service's request pool: a statement or an open transaction that outlives any request's
+    /// reason to wait is ended by the server, so no stuck request can keep a connection for good.
+    /// (Commands and benchmarks keep no such limit: their long statements are the work.)
+    public static func requests(_ config: PostgresClient.Configuration) -> PostgresClient.Configuration {
+        var config = config
+        config.options.additionalStartupParameters.append(("statement_timeout", "30s"))
+        config.options.additionalStartupParameters.append(("idle_in_transaction_session_timeout", "60s"))
+        return config
+    }
+
     /// The matching engine's own pool. Its catch-up statement runs before every answer, and
     /// PostgreSQL planned it afresh on each call (1.3 ms, against 0.2 ms to run it): the change log's
     /// size makes the generic plan look dearer than the custom ones. Forcing the generic plan on these

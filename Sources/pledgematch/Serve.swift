@@ -1,4 +1,5 @@
 import ArgumentParser
+import ServiceLifecycle
 import Foundation
 import Hummingbird
 import Logging
@@ -35,12 +36,17 @@ struct Serve: AsyncParsableCommand {
         let db = try database.open(logger: logger)
         defer { db.close(logger: logger, always: true) }
         try await prepare(db.configuration, embedded: db.isEmbedded, logger: logger)
-        let client = PostgresClient(configuration: db.configuration, backgroundLogger: logger)
+        let client = PostgresClient(configuration: DatabaseURL.requests(db.configuration), backgroundLogger: logger)
         let engineClient = PostgresClient(configuration: DatabaseURL.engine(db.configuration), backgroundLogger: logger)
         let app = try buildApplication(configuration: AppConfiguration(host: host, port: port, logLevel: logger.logLevel),
                                        client: client, engineClient: engineClient, metrics: registry, logger: logger)
         print("PledgeMatch is listening on http://\(host):\(port)  (API document: openapi.yaml; Ctrl-C stops)")
-        try await app.runService()
+        // A request that cannot finish must not keep the process from stopping: after 20 s of graceful
+        // shutdown what is left is cancelled, well inside systemd's TimeoutStopSec, and the embedded
+        // cluster is then stopped in order.
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(20)
+        try await ServiceGroup(configuration: group).run()
     }
 
     /// Migrations (embedded) or a check that none are pending (external), then the demo data if asked.
