@@ -52,7 +52,7 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: BodyLimitMiddleware(maxBytes: AppConfiguration.maxBodyBytes))
     router.add(middleware: HeaderEncodingMiddleware())
-    router.add(middleware: ConnectionMiddleware(database: Database(client, leaseTimeout: leaseTimeout, maximumHold: Database.holdLimit),
+    router.add(middleware: ConnectionMiddleware(database: Database(client, leaseTimeout: leaseTimeout),
                                                 poolSize: DatabaseURL.requestPoolSize))
     router.add(middleware: AuthenticationMiddleware(users: UserRepository(client: client, logger: logger)))
     router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxBodyBytes))

@@ -52,7 +52,7 @@ struct PledgeService: APIProtocol {
         lifecycle = LifecycleRepository(client: client, logger: logger)
         auditTrail = AuditRepository(client: client, logger: logger)
         matching = MatchingRepository(client: client, logger: logger)
-        database = Database(client, leaseTimeout: leaseTimeout, maximumHold: Database.holdLimit)
+        database = Database(client, leaseTimeout: leaseTimeout)
         users = UserRepository(client: client, logger: logger)
         consents = ConsentRepository(client: client, logger: logger)
         audit = AuditEvents(client: client, logger: logger)

@@ -25,14 +25,9 @@ public struct Database: Sendable {
         return .milliseconds(min(max(ms, 50), 600_000))
     }()
 
-    /// How long one lease may be held before its connection is closed under it; nil for no limit
-    /// (commands, the engine's snapshot). The service's request leases have one (`holdLimit`).
-    public let maximumHold: Duration?
-
-    public init(_ client: PostgresClient, leaseTimeout: Duration = Database.defaultLeaseTimeout, maximumHold: Duration? = nil) {
+    public init(_ client: PostgresClient, leaseTimeout: Duration = Database.defaultLeaseTimeout) {
         self.client = client
         self.leaseTimeout = leaseTimeout
-        self.maximumHold = maximumHold
     }
 
     public func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
@@ -98,28 +93,9 @@ public struct Database: Sendable {
                 if handoff.timeOut() { lease.cancel() }
             })
         }
-        // A connection held past the hold limit is closed under the request: whatever it waits on then
-        // fails, and the request ends instead of hanging on a connection that will never answer.
-        let watchdog = maximumHold.map { limit in
-            Task {
-                try? await Task.sleep(for: limit)
-                if !Task.isCancelled { try? await conn.close() }
-            }
-        }
-        defer {
-            watchdog?.cancel()
-            handoff.giveBack()
-        }
+        defer { handoff.giveBack() }
         return try await body(conn)
     }
-
-    /// The longest a request may hold a connection (PLEDGEMATCH_DB_HOLD_LIMIT_S, default 15 s): far
-    /// beyond any request's work. It ends a request stuck on a connection that will never answer
-    /// (seen, rarely, when the pool reconnects after a long outage).
-    public static let holdLimit: Duration = {
-        let s = ProcessInfo.processInfo.environment["PLEDGEMATCH_DB_HOLD_LIMIT_S"].flatMap(Int.init) ?? 15
-        return .seconds(min(max(s, 1), 3_600))
-    }()
 
     /// Runs `body` on one connection leased for it (`withLease`); every query `body` makes through
     /// any `Database` joins that connection.

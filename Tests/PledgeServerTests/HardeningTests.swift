@@ -233,21 +233,6 @@ struct HardeningTests {
         }
     }
 
-    /// A request stuck on its connection is ended at the hold limit: the connection is closed under it.
-    @Test func aConnectionHeldPastTheLimitIsClosedUnderTheRequest() async throws {
-        try await TestDatabase.withDatabase { client in
-            let db = Database(client, leaseTimeout: .seconds(30), maximumHold: .milliseconds(500))
-            let started = ContinuousClock.now
-            await #expect(throws: (any Error).self) {
-                try await db.withLease { conn in _ = try await conn.query("SELECT pg_sleep(5)", logger: TestDatabase.logger).collect() }
-            }
-            #expect(ContinuousClock.now - started < .seconds(4))
-            // The pool goes on with a fresh connection.
-            let one = try await db.withLease { try await $0.query("SELECT 1", logger: TestDatabase.logger).collect().count }
-            #expect(one == 1)
-        }
-    }
-
     /// With the database gone, a request is told so in well under two seconds, and so is a probe.
     @Test func anUnreachableDatabaseIsAFast503() async throws {
         let gone = PostgresClient.Configuration(unixSocketPath: "/tmp/pledgematch-no-such-server/.s.PGSQL.5432",
