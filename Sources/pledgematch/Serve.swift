@@ -46,6 +46,7 @@ struct Serve: AsyncParsableCommand {
         // cluster is then stopped in order.
         var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(20)
+        group.maximumCancellationDuration = .seconds(5)
         try await ServiceGroup(configuration: group).run()
     }
 
