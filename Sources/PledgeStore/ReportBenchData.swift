@@ -40,7 +40,7 @@ public struct ReportBenchData: Sendable {
                 do {
                     _ = try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()   // to the end, so the time is true
                 } catch {
-                    progress("\(label) failed: \(String(reflecting: error))")
+                    progress("\(label) failed: \(DatabaseErrorText.readable(error))")
                     _ = try? await conn.query("ROLLBACK", logger: logger)
                     throw error
                 }

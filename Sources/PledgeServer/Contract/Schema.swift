@@ -11,6 +11,9 @@ final class Schema: @unchecked Sendable {
     var format: String?
     var minimum: Double?
     var maximum: Double?
+    /// The bounds as whole numbers, for integer fields (money in fen among them): compared exactly.
+    var minimumWhole: Int64?
+    var maximumWhole: Int64?
     var minLength: Int?
     var maxLength: Int?
     var pattern: NSRegularExpression?
@@ -42,6 +45,8 @@ final class Schema: @unchecked Sendable {
         format = map["format"] as? String
         minimum = Self.number(map["minimum"])
         maximum = Self.number(map["maximum"])
+        minimumWhole = map["minimum"] as? Int64 ?? (map["minimum"] as? Int).map(Int64.init)
+        maximumWhole = map["maximum"] as? Int64 ?? (map["maximum"] as? Int).map(Int64.init)
         minLength = map["minLength"] as? Int
         maxLength = map["maxLength"] as? Int
         if let p = map["pattern"] as? String { pattern = try? NSRegularExpression(pattern: p) }
@@ -204,7 +209,12 @@ struct SchemaCheck {
             add("not_an_integer", path, zh: "必须是 32 位范围内的整数", en: "must be a whole number within 32 bits")
             return
         }
-        checkBounds(Double(value), schema, at: path, whole: true)
+        if let min = schema.minimumWhole, value < min {
+            add("out_of_range", path, zh: "不能小于 \(min)", en: "must be at least \(min)")
+        }
+        if let max = schema.maximumWhole, value > max {
+            add("out_of_range", path, zh: "不能大于 \(max)", en: "must be at most \(max)")
+        }
     }
 
     mutating func checkNumber(_ text: String, _ schema: Schema, at path: String) {
@@ -213,16 +223,12 @@ struct SchemaCheck {
             add("not_a_number", path, zh: "必须是有限的数字", en: "must be a finite number")
             return
         }
-        checkBounds(value, schema, at: path, whole: false)
-    }
-
-    private mutating func checkBounds(_ value: Double, _ schema: Schema, at path: String, whole: Bool) {
-        let text: (Double) -> String = { whole ? String(Int64($0)) : String($0) }
+        // Only `number` fields (a score) come here; money is integer fen and checked above exactly.
         if let min = schema.minimum, value < min {
-            add("out_of_range", path, zh: "不能小于 \(text(min))", en: "must be at least \(text(min))")
+            add("out_of_range", path, zh: "不能小于 \(min)", en: "must be at least \(min)")
         }
         if let max = schema.maximum, value > max {
-            add("out_of_range", path, zh: "不能大于 \(text(max))", en: "must be at most \(text(max))")
+            add("out_of_range", path, zh: "不能大于 \(max)", en: "must be at most \(max)")
         }
     }
 }
