@@ -117,7 +117,7 @@ public struct ImportService: Sendable {
         let sheet = file.sheet
         let result: ImportOutcome = try await Database(client).inRequestTransaction(session, logger: logger) { conn in
             var outcome = outcome
-            _ = try await conn.query(PostgresQuery(unsafeSQL: "CREATE TEMP TABLE \(table) (\(P.stagingColumns)) ON COMMIT DROP"), logger: logger)
+            _ = try await conn.run(PostgresQuery(unsafeSQL: "CREATE TEMP TABLE \(table) (\(P.stagingColumns)) ON COMMIT DROP"), logger: logger)
             let total = file.rows.count
             progress?(.loading, 0, total)
             try await conn.copyFrom(table: table, columns: P.copyColumns, logger: logger) { writer in
@@ -137,12 +137,12 @@ public struct ImportService: Sendable {
                 if rows.buffer.readableBytes > 0 { try await writer.write(rows.buffer) }
                 progress?(.loading, done, total)
             }
-            _ = try await conn.query(PostgresQuery(unsafeSQL: "ANALYZE \(table)"), logger: logger)
+            _ = try await conn.run(PostgresQuery(unsafeSQL: "ANALYZE \(table)"), logger: logger)
             progress?(.merging, 0, total)
             // What only the database can tell: unknown owners, assets, banks; conflicts with stored records.
             var refused: [Int: [ImportIssue]] = [:]
             for check in P.checks {
-                let rows = try await conn.query(PostgresQuery(unsafeSQL: check.sql), logger: logger)
+                let rows = try await conn.run(PostgresQuery(unsafeSQL: check.sql), logger: logger)
                 for try await (line, value, detail) in rows.decode((Int, String?, String?).self) {
                     let column = file.header.firstIndex { h in kind.fields.first { $0.key == check.column }?.aliases.contains(Normalize.headerKey(h)) == true }
                     refused[line, default: []].append(ImportIssue(
@@ -159,7 +159,7 @@ public struct ImportService: Sendable {
                     outcome.valid = file.rows.count - lines.count
                     return (outcome, false)
                 }
-                _ = try await conn.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE line = ANY($1)",
+                _ = try await conn.run(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE line = ANY($1)",
                                                        binds: { var b = PostgresBindings(); b.append(lines); return b }()), logger: logger)
             }
             outcome.valid = file.rows.count - refused.count
@@ -225,7 +225,7 @@ extension MergePlan {
     }
 
     static func counts(_ conn: PostgresConnection, _ sql: String, logger: Logger) async throws -> (inserted: Int, updated: Int) {
-        for try await (inserted, updated) in try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode((Int, Int).self) {
+        for try await (inserted, updated) in try await conn.run(PostgresQuery(unsafeSQL: sql), logger: logger).decode((Int, Int).self) {
             return (inserted, updated)
         }
         return (0, 0)

@@ -87,7 +87,7 @@ struct LoanPlan: MergePlan {
 
     func merge(_ conn: PostgresConnection, columns: Set<String>, actor: String, logger: Logger) async throws -> (inserted: Int, updated: Int) {
         func run(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws {
-            _ = try await conn.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            _ = try await conn.run(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         }
         var actorBind = PostgresBindings()
         actorBind.append(actor)

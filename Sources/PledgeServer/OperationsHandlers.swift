@@ -18,7 +18,7 @@ extension PledgeService {
     /// of an outage as quickly as a request does.
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
         let ok = (try? await database.withLease { conn in
-            _ = try await conn.query("SELECT 1", logger: logger).collect()
+            _ = try await conn.run("SELECT 1", logger: logger).collect()
             return true
         }) ?? false
         return ok ? .ok(.init(body: .json(.init(status: "ready", database: "ok"))))

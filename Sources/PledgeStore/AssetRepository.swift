@@ -35,7 +35,7 @@ public struct AssetRepository: Sendable {
     public func create(_ f: AssetFields) async throws -> Stored<AssetFields> {
         try await mapped {
             try await client.withTransaction(logger: logger) { conn in
-                let rows = try await conn.query("""
+                let rows = try await conn.run("""
                     INSERT INTO ip_assets (firm_id, type, number, title, filing_date, grant_date, registration_date,
                         first_use_date, expiry_date, renewal_count, legal_status, ipc_classes, nice_classes, claims,
                         forward_citations, family_size, licences, litigations)
@@ -82,7 +82,7 @@ public struct AssetRepository: Sendable {
         }
         let updated: Stored<AssetFields>? = try await mapped {
             try await client.withTransaction(logger: logger) { conn in
-                let rows = try await conn.query("""
+                let rows = try await conn.run("""
                     UPDATE ip_assets SET type = \(f.type.rawValue), number = \(f.number), title = \(f.title),
                         filing_date = \(f.filingDate), grant_date = \(f.grantDate), registration_date = \(f.registrationDate),
                         first_use_date = \(f.firstUseDate), expiry_date = \(f.expiryDate), renewal_count = \(f.renewalCount),
@@ -111,10 +111,10 @@ public struct AssetRepository: Sendable {
 
     private func replaceCoOwners(_ conn: PostgresConnection, firmId: Int64, assetId: Int64,
                                  _ owners: [AssetInput.CoOwner]) async throws {
-        _ = try await conn.query("DELETE FROM ip_asset_co_owners WHERE firm_id = \(firmId) AND asset_id = \(assetId)",
+        _ = try await conn.run("DELETE FROM ip_asset_co_owners WHERE firm_id = \(firmId) AND asset_id = \(assetId)",
                                  logger: logger)
         for (position, o) in owners.enumerated() {
-            _ = try await conn.query("""
+            _ = try await conn.run("""
                 INSERT INTO ip_asset_co_owners (firm_id, asset_id, position, name, credit_code, share_bp, consent_to_pledge)
                 VALUES (\(firmId), \(assetId), \(position), \(o.name), \(o.creditCode), \(o.shareBp), \(o.consentToPledge))
                 """, logger: logger)
@@ -122,7 +122,7 @@ public struct AssetRepository: Sendable {
     }
 
     private func fetch(_ conn: PostgresConnection, id: Int64) async throws -> Stored<AssetFields>? {
-        let rows = try await conn.query("SELECT \(unescaped: Self.columns) FROM ip_assets a WHERE a.id = \(id)", logger: logger)
+        let rows = try await conn.run("SELECT \(unescaped: Self.columns) FROM ip_assets a WHERE a.id = \(id)", logger: logger)
         return try await decodeAll(rows, Self.decode).first
     }
 

@@ -25,14 +25,14 @@ public struct BenchData: Sendable {
     public func generate(firms: Int, assets: Int, seed: Double = 0.42, progress: (String) -> Void) async throws {
         try await client.withConnection { conn in
             // Bulk load without the engine's per-row change log; the index is built from a snapshot after.
-            _ = try await conn.query("SET session_replication_role = replica", logger: logger)
-            _ = try await conn.query("SELECT setseed(\(seed))", logger: logger)
+            _ = try await conn.run("SET session_replication_role = replica", logger: logger)
+            _ = try await conn.run("SELECT setseed(\(seed))", logger: logger)
             for (label, sql) in Self.steps(firms: firms, assets: assets) {
                 let started = ContinuousClock.now
-                _ = try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                _ = try await conn.run(PostgresQuery(unsafeSQL: sql), logger: logger)
                 progress("\(label) (\(ContinuousClock.now - started))")
             }
-            _ = try await conn.query("SET session_replication_role = origin", logger: logger)
+            _ = try await conn.run("SET session_replication_role = origin", logger: logger)
         }
     }
 

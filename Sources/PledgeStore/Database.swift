@@ -31,7 +31,7 @@ public struct Database: Sendable {
     }
 
     public func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
-        if let conn = Self.transaction ?? Self.connection { return try await conn.query(query, logger: logger) }
+        if let conn = Self.transaction ?? Self.connection { return try await conn.run(query, logger: logger) }
         return try await client.query(query, logger: logger)
     }
 
@@ -45,24 +45,24 @@ public struct Database: Sendable {
     public func withTransaction<Result: Sendable>(logger: Logger,
                                                   _ body: (PostgresConnection) async throws -> sending Result) async throws -> Result {
         if let conn = Self.transaction {
-            _ = try await conn.query("SAVEPOINT nested", logger: logger)
+            _ = try await conn.run("SAVEPOINT nested", logger: logger)
             do {
                 let result = try await body(conn)
-                _ = try await conn.query("RELEASE SAVEPOINT nested", logger: logger)
+                _ = try await conn.run("RELEASE SAVEPOINT nested", logger: logger)
                 return result
             } catch {
-                _ = try? await conn.query("ROLLBACK TO SAVEPOINT nested", logger: logger)
+                _ = try? await conn.run("ROLLBACK TO SAVEPOINT nested", logger: logger)
                 throw error
             }
         }
         guard let conn = Self.connection else { return try await client.withTransaction(logger: logger, body) }
-        _ = try await conn.query("BEGIN", logger: logger)
+        _ = try await conn.run("BEGIN", logger: logger)
         do {
             let result = try await Self.$transaction.withValue(conn) { try await body(conn) }
-            _ = try await conn.query("COMMIT", logger: logger)
+            _ = try await conn.run("COMMIT", logger: logger)
             return result
         } catch {
-            _ = try? await conn.query("ROLLBACK", logger: logger)
+            _ = try? await conn.run("ROLLBACK", logger: logger)
             throw error
         }
     }
@@ -136,20 +136,20 @@ public struct Database: Sendable {
     ) async throws -> Result {
         try await withRequestConnection {
             let conn = Self.connection!
-            _ = try await conn.query(session.readOnly ? "BEGIN READ ONLY" : "BEGIN", logger: logger)
+            _ = try await conn.run(session.readOnly ? "BEGIN READ ONLY" : "BEGIN", logger: logger)
             do {
                 if let role = session.databaseRole {
-                    _ = try await conn.query(PostgresQuery(unsafeSQL: "SET LOCAL ROLE \(role.rawValue)"), logger: logger)
+                    _ = try await conn.run(PostgresQuery(unsafeSQL: "SET LOCAL ROLE \(role.rawValue)"), logger: logger)
                 }
                 var settings = session.settings
                 settings["pledgematch.actor"] = session.actor
                 settings["pledgematch.request_id"] = session.requestId ?? ""
-                _ = try await conn.query(Self.setConfig(settings), logger: logger)
+                _ = try await conn.run(Self.setConfig(settings), logger: logger)
                 let outcome = try await Self.$transaction.withValue(conn) { try await body(conn) }
-                _ = try await conn.query(outcome.commit ? "COMMIT" : "ROLLBACK", logger: logger)
+                _ = try await conn.run(outcome.commit ? "COMMIT" : "ROLLBACK", logger: logger)
                 return outcome.result
             } catch {
-                _ = try? await conn.query("ROLLBACK", logger: logger)
+                _ = try? await conn.run("ROLLBACK", logger: logger)
                 throw error
             }
         }

@@ -44,9 +44,9 @@ public struct IdempotencyRepository: Sendable {
 
     public func claim(_ conn: PostgresConnection, scope: String, key: String, requestHash: [UInt8]) async throws -> IdempotencyOutcome {
         let lockKey = "\(scope)\u{1F}\(key)"
-        let locked = try await conn.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(lockKey), 7))", logger: logger)
+        let locked = try await conn.run("SELECT pg_try_advisory_xact_lock(hashtextextended(\(lockKey), 7))", logger: logger)
         for try await ok in locked.decode(Bool.self) where !ok { return .inFlight }
-        let rows = try await conn.query("""
+        let rows = try await conn.run("""
             SELECT request_hash, status, headers::text, body FROM idempotency_keys WHERE scope = \(scope) AND key = \(key)
             """, logger: logger)
         for try await (hash, status, headers, body) in rows.decode((ByteBuffer, Int, String, ByteBuffer).self) {
@@ -60,7 +60,7 @@ public struct IdempotencyRepository: Sendable {
     public func save(_ conn: PostgresConnection, scope: String, key: String, requestHash: [UInt8],
                      response: StoredResponse) async throws {
         let headers = String(decoding: try JSONEncoder().encode(response.headers), as: UTF8.self)
-        _ = try await conn.query("""
+        _ = try await conn.run("""
             INSERT INTO idempotency_keys (scope, key, request_hash, status, headers, body)
             VALUES (\(scope), \(key), \(ByteBuffer(bytes: requestHash)), \(response.status), \(headers)::jsonb,
                     \(ByteBuffer(bytes: response.body)))

@@ -191,7 +191,7 @@ public struct LifecycleRepository: Sendable {
     private func pledgeAssets(_ app: ApplicationRecord, pledgeId: Int64) async throws {
         do {
             try await client.withTransaction(logger: logger) { conn in
-                _ = try await conn.query("""
+                _ = try await conn.run("""
                     INSERT INTO pledge_assets (firm_id, pledge_id, asset_id)
                     SELECT firm_id, \(pledgeId), asset_id FROM application_assets
                     WHERE firm_id = \(app.firmId) AND application_id = \(app.id)

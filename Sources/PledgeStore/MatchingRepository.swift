@@ -42,16 +42,16 @@ public struct MatchingRepository: Sendable {
     /// Everything, read in one repeatable-read transaction so the clock and the rows agree.
     public func snapshot() async throws -> MatchSnapshot {
         try await pool.withLease { conn in
-            _ = try await conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            _ = try await conn.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             do {
                 let clock = try await currentClock(conn)
                 let snapshot = MatchSnapshot(clock: clock, firms: try await firms(conn),
                                              assets: try await assets(conn),
                                              products: try await products(conn, ids: nil), licences: try await licences(conn))
-                _ = try await conn.query("COMMIT", logger: logger)
+                _ = try await conn.run("COMMIT", logger: logger)
                 return snapshot
             } catch {
-                _ = try? await conn.query("ROLLBACK", logger: logger)
+                _ = try? await conn.run("ROLLBACK", logger: logger)
                 throw error
             }
         }
@@ -94,7 +94,7 @@ public struct MatchingRepository: Sendable {
     /// read by no one; the margin covers clocks and long transactions.
     @discardableResult
     public func pruneChanges(olderThanDays days: Int = 2) async throws -> Int {
-        let rows = try await pool.withLease { conn in try await conn.query("""
+        let rows = try await pool.withLease { conn in try await conn.run("""
             WITH gone AS (DELETE FROM engine_changes WHERE changed_at < now() - make_interval(days => \(Int32(days))) RETURNING 1)
             SELECT count(*) FROM gone
             """, logger: logger).collect() }
@@ -125,7 +125,7 @@ public struct MatchingRepository: Sendable {
     }
 
     private func currentClock(_ conn: PostgresConnection) async throws -> Int64 {
-        for try await n in try await conn.query("SELECT n FROM engine_clock WHERE id = 1", logger: logger).decode(Int64.self) {
+        for try await n in try await conn.run("SELECT n FROM engine_clock WHERE id = 1", logger: logger).decode(Int64.self) {
             return n
         }
         return 0
@@ -182,12 +182,12 @@ public struct MatchingRepository: Sendable {
         """
 
     private func firms(_ conn: PostgresConnection) async throws -> [MatchFirm] {
-        let rows = try await conn.query(PostgresQuery(unsafeSQL: Self.firmSelect + " WHERE f.archived_at IS NULL"), logger: logger)
+        let rows = try await conn.run(PostgresQuery(unsafeSQL: Self.firmSelect + " WHERE f.archived_at IS NULL"), logger: logger)
         return try await decodeAll(rows) { try Self.decodeFirm($0) }
     }
 
     private func assets(_ conn: PostgresConnection) async throws -> [MatchAsset] {
-        let rows = try await conn.query(
+        let rows = try await conn.run(
             PostgresQuery(unsafeSQL: Self.allAssetsSelect + """
                  WHERE a.archived_at IS NULL
                    AND EXISTS (SELECT 1 FROM firms f WHERE f.id = a.firm_id AND f.archived_at IS NULL)
@@ -230,7 +230,7 @@ public struct MatchingRepository: Sendable {
     }
 
     private func products(_ conn: PostgresConnection, ids: [Int64]?) async throws -> [MatchProduct] {
-        let rows = try await conn.query("""
+        let rows = try await conn.run("""
             SELECT \(unescaped: ProductRepository.columns) FROM loan_products p
             WHERE p.archived_at IS NULL AND (\(ids)::bigint[] IS NULL OR p.id = ANY(\(ids)))
             ORDER BY p.id
@@ -254,7 +254,7 @@ public struct MatchingRepository: Sendable {
     }
 
     private func licences(_ conn: PostgresConnection) async throws -> [MatchLicence] {
-        let rows = try await conn.query("""
+        let rows = try await conn.run("""
             SELECT id, mark_asset_id, firm_id, valid_from, valid_until FROM gi_licences WHERE archived_at IS NULL ORDER BY id
             """, logger: logger)
         var result: [MatchLicence] = []

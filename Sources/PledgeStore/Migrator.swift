@@ -20,13 +20,13 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate() async throws -> [String] {
         try await client.withConnection { conn in
-            _ = try await conn.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
+            _ = try await conn.run("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
             do {
                 let applied = try await apply(on: conn)
-                _ = try await conn.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                _ = try await conn.run("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 return applied
             } catch {
-                _ = try? await conn.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                _ = try? await conn.run("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 throw error
             }
         }
@@ -35,7 +35,7 @@ public struct Migrator: Sendable {
     /// The files not yet applied; throws if an applied file was edited.
     public func pending() async throws -> [String] {
         try await client.withConnection { conn in
-            let rows = try await conn.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
+            let rows = try await conn.run("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
             var exists = false
             for try await flag in rows.decode(Bool.self) { exists = flag }
             let applied = exists ? try await appliedChecksums(on: conn) : [:]
@@ -48,18 +48,18 @@ public struct Migrator: Sendable {
         let pending = try check(applied: try await appliedChecksums(on: conn))
         for migration in pending {
             logger.info("Applying migration", metadata: ["file": "\(migration.fileName)"])
-            _ = try await conn.query("BEGIN", logger: logger)
+            _ = try await conn.run("BEGIN", logger: logger)
             do {
                 for statement in SQLScript.statements(in: migration.sql) {
-                    _ = try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    _ = try await conn.run(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                _ = try await conn.query("""
+                _ = try await conn.run("""
                     INSERT INTO schema_migrations (version, name, checksum)
                     VALUES (\(migration.version), \(migration.name), \(migration.checksum))
                     """, logger: logger)
-                _ = try await conn.query("COMMIT", logger: logger)
+                _ = try await conn.run("COMMIT", logger: logger)
             } catch {
-                _ = try? await conn.query("ROLLBACK", logger: logger)
+                _ = try? await conn.run("ROLLBACK", logger: logger)
                 throw error
             }
         }
@@ -80,7 +80,7 @@ public struct Migrator: Sendable {
     }
 
     private func ensureTable(on conn: PostgresConnection) async throws {
-        _ = try await conn.query("""
+        _ = try await conn.run("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    integer PRIMARY KEY,
                 name       text NOT NULL,
@@ -92,7 +92,7 @@ public struct Migrator: Sendable {
 
     private func appliedChecksums(on conn: PostgresConnection) async throws -> [Int: String] {
         var result: [Int: String] = [:]
-        let rows = try await conn.query("SELECT version, checksum FROM schema_migrations", logger: logger)
+        let rows = try await conn.run("SELECT version, checksum FROM schema_migrations", logger: logger)
         for try await (version, checksum) in rows.decode((Int, String).self) { result[version] = checksum }
         return result
     }

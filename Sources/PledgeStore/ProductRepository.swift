@@ -28,7 +28,7 @@ public struct ProductRepository: Sendable {
         try await mapped {
             try await client.withTransaction(logger: logger) { conn in
                 try await checkIndustries(conn, p.eligibleIndustries)
-                let rows = try await conn.query("""
+                let rows = try await conn.run("""
                     INSERT INTO loan_products (bank_id, code, name, min_amount_fen, max_amount_fen, min_term_months,
                         max_term_months, rate_spread_bp, eligible_industries, valuation_validity_months, min_years_operating,
                         min_trademark_use_years, interest_subsidy_share_bp, subsidy_cap_fen, risk_fund_share_bp,
@@ -69,7 +69,7 @@ public struct ProductRepository: Sendable {
         let updated: Stored<ProductInput>? = try await mapped {
             try await client.withTransaction(logger: logger) { conn in
                 try await checkIndustries(conn, p.eligibleIndustries)
-                let rows = try await conn.query("""
+                let rows = try await conn.run("""
                     UPDATE loan_products SET bank_id = \(p.bankId), code = \(p.code), name = \(p.name),
                         min_amount_fen = \(p.minAmountFen), max_amount_fen = \(p.maxAmountFen),
                         min_term_months = \(p.minTermMonths), max_term_months = \(p.maxTermMonths),
@@ -102,7 +102,7 @@ public struct ProductRepository: Sendable {
     /// Industry codes live in an array, which a foreign key cannot guard; check them here instead.
     private func checkIndustries(_ conn: PostgresConnection, _ codes: [String]) async throws {
         guard !codes.isEmpty else { return }
-        let rows = try await conn.query("""
+        let rows = try await conn.run("""
             SELECT c FROM unnest(\(codes)::text[]) AS c WHERE NOT EXISTS (SELECT 1 FROM industries i WHERE i.code = c)
             """, logger: logger)
         for try await code in rows.decode(String.self) {
@@ -112,9 +112,9 @@ public struct ProductRepository: Sendable {
     }
 
     private func replaceTerms(_ conn: PostgresConnection, productId: Int64, _ terms: [ProductInput.IPTerm]) async throws {
-        _ = try await conn.query("DELETE FROM product_ip_terms WHERE product_id = \(productId)", logger: logger)
+        _ = try await conn.run("DELETE FROM product_ip_terms WHERE product_id = \(productId)", logger: logger)
         for t in terms {
-            _ = try await conn.query("""
+            _ = try await conn.run("""
                 INSERT INTO product_ip_terms (product_id, ip_type, loan_to_value_bp, min_remaining_life_months)
                 VALUES (\(productId), \(t.ipType), \(t.loanToValueBp), \(t.minRemainingLifeMonths))
                 """, logger: logger)
@@ -122,7 +122,7 @@ public struct ProductRepository: Sendable {
     }
 
     private func fetch(_ conn: PostgresConnection, id: Int64) async throws -> Stored<ProductInput>? {
-        let rows = try await conn.query("SELECT \(unescaped: Self.columns) FROM loan_products p WHERE p.id = \(id)", logger: logger)
+        let rows = try await conn.run("SELECT \(unescaped: Self.columns) FROM loan_products p WHERE p.id = \(id)", logger: logger)
         return try await decodeAll(rows, Self.decode).first
     }
 

@@ -29,24 +29,24 @@ public struct ReportBenchData: Sendable {
     /// Fills an empty, migrated database. `progress` is told each step as it finishes.
     public func generate(loans: Int, firms: Int, seed: Double = 0.61, progress: (String) -> Void) async throws {
         try await client.withConnection { conn in
-            _ = try await conn.query("SET session_replication_role = replica", logger: logger)
-            _ = try await conn.query("SET work_mem = '256MB'", logger: logger)
-            _ = try await conn.query("SELECT setseed(\(seed))", logger: logger)
+            _ = try await conn.run("SET session_replication_role = replica", logger: logger)
+            _ = try await conn.run("SET work_mem = '256MB'", logger: logger)
+            _ = try await conn.run("SELECT setseed(\(seed))", logger: logger)
             // One transaction: an interrupted load leaves nothing behind.
-            _ = try await conn.query("BEGIN", logger: logger)
+            _ = try await conn.run("BEGIN", logger: logger)
             let base = BenchData.steps(firms: firms, assets: 0).prefix(2)
             for (label, sql) in Array(base) + Self.steps(loans: loans, firms: firms) {
                 let started = ContinuousClock.now
                 do {
-                    _ = try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()   // to the end, so the time is true
+                    _ = try await conn.run(PostgresQuery(unsafeSQL: sql), logger: logger).collect()   // to the end, so the time is true
                 } catch {
                     progress("\(label) failed: \(DatabaseErrorText.readable(error))")
-                    _ = try? await conn.query("ROLLBACK", logger: logger)
+                    _ = try? await conn.run("ROLLBACK", logger: logger)
                     throw error
                 }
                 progress("\(label) (\(ContinuousClock.now - started))")
             }
-            _ = try await conn.query("SET session_replication_role = origin", logger: logger)
+            _ = try await conn.run("SET session_replication_role = origin", logger: logger)
         }
     }
 

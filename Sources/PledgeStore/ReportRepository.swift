@@ -265,7 +265,7 @@ public struct ReportRepository: Sendable {
     /// Recomputes every rollup from the ledger (after a bulk load that bypassed the triggers).
     public func rebuild() async throws {
         try await client.withTransaction(logger: logger) { conn in
-            _ = try await conn.query("SELECT report_rebuild()", logger: logger)
+            _ = try await conn.run("SELECT report_rebuild()", logger: logger)
         }
     }
 }

@@ -219,21 +219,21 @@ public struct UserRepository: Sendable {
     /// attempts arrive together, at most the limit's number of them get to a password check.
     public func claimAttempt(login: String, address: String, throttle: LoginThrottle) async throws -> LoginAttempt {
         try await client.withTransaction(logger: logger) { conn in
-            _ = try await conn.query("""
+            _ = try await conn.run("""
                 SELECT pg_advisory_xact_lock(hashtext('pledgematch.login'), hashtext(\(login))),
                        pg_advisory_xact_lock(hashtext('pledgematch.address'), hashtext(\(address)))
                 """, logger: logger)
             let seconds = throttle.windowSeconds
-            let counts = try await conn.query("""
+            let counts = try await conn.run("""
                 SELECT (SELECT count(*) FROM login_failures WHERE login = \(login) AND at > now() - make_interval(secs => \(seconds))),
                        (SELECT count(*) FROM login_failures WHERE address = \(address) AND at > now() - make_interval(secs => \(seconds)))
                 """, logger: logger).collect()
             let (account, byAddress) = try counts.first?.decode((Int, Int).self) ?? (0, 0)
             if let limit = throttle.blocked(accountFailures: account, addressFailures: byAddress) { return .refused(limit) }
-            let ids = try await conn.query("""
+            let ids = try await conn.run("""
                 INSERT INTO login_failures (login, address) VALUES (\(login), \(address)) RETURNING id
                 """, logger: logger).collect()
-            _ = try await conn.query("DELETE FROM login_failures WHERE at < now() - interval '1 day'", logger: logger)
+            _ = try await conn.run("DELETE FROM login_failures WHERE at < now() - interval '1 day'", logger: logger)
             return .allowed(attemptId: try ids[0].decode(Int64.self))
         }
     }

@@ -198,8 +198,8 @@ enum BareCopy {
     /// same triggers (the audit trail) and constraints.
     static func copy(_ client: PostgresClient, table: String, columns: [String], text: String, logger: Logger) async throws {
         try await client.withConnection { conn in
-            _ = try await conn.query("BEGIN", logger: logger)
-            _ = try await conn.query("SELECT set_config('pledgematch.bulk_import', 'on', true)", logger: logger)
+            _ = try await conn.run("BEGIN", logger: logger)
+            _ = try await conn.run("SELECT set_config('pledgematch.bulk_import', 'on', true)", logger: logger)
             try await conn.copyFrom(table: table, columns: columns, logger: logger) { writer in
                 var start = text.utf8.startIndex
                 let utf8 = text.utf8
@@ -211,7 +211,7 @@ enum BareCopy {
                     start = end
                 }
             }
-            _ = try await conn.query("COMMIT", logger: logger)
+            _ = try await conn.run("COMMIT", logger: logger)
         }
     }
 }
