@@ -63,6 +63,7 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     try service.registerHandlers(on: router, configuration: OpenAPIRuntime.Configuration(dateTranscoder: BeijingDateTranscoder()),
                                  middlewares: [AuthorizationMiddleware(),
                                                ContractMiddleware(contract: .shared, maxBytes: AppConfiguration.maxBodyBytes)])
+    ConsoleRoutes(service: service).register(on: router)
     return router
 }
 

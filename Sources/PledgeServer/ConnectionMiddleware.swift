@@ -19,7 +19,7 @@ struct ConnectionMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Self.ownLeases.contains(request.uri.path) { return try await next(request, context) }
+        if Self.ownLeases.contains(request.uri.path) || ConsoleSession.isOpen(request.uri.path) { return try await next(request, context) }
         guard request.uri.path.hasPrefix("/reports/") else { return try await leased(request, context: context, next: next) }
         guard let response = try await reports.run({ try await leased(request, context: context, next: next) }) else {
             throw APIProblem(.serviceUnavailable, code: "busy", zh: "报表请求过多，请稍后重试",

@@ -25,6 +25,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             } else {
                 context.logger.info("Request refused", metadata: ["code": "\(problem.code)", "status": "\(problem.status.code)"])
             }
+            if ConsoleSession.isConsole(request.uri.path) {
+                return ConsoleRoutes.problemPage(ConsoleRequest.from(request), problem, context: nil, error: nil)
+            }
             return Self.response(problem, requestId: context.id)
         }
     }

@@ -10,7 +10,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        for (name, value) in Self.fixed where response.headers[name] == nil { response.headers[name] = value }
+        let fixed = ConsoleSession.isConsole(request.uri.path) ? SecurityHeaders.console : Self.fixed
+        for (name, value) in fixed where response.headers[name] == nil { response.headers[name] = value }
         if request.headers[.authorization] != nil || !OperationAccess.openPaths.contains(request.uri.path) {
             response.headers[.cacheControl] = "no-store"
         }
@@ -23,5 +24,12 @@ enum SecurityHeaders {
         [(.xContentTypeOptions, "nosniff"), (HTTPField.Name("X-Frame-Options")!, "DENY"),
          (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
          (.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")]
+    }
+
+    /// The console's pages load their one stylesheet and post their forms to the service itself; no
+    /// script, no frame, nothing from elsewhere.
+    static var console: [(HTTPField.Name, String)] {
+        fixed.filter { $0.0 != .contentSecurityPolicy }
+            + [(.contentSecurityPolicy, "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")]
     }
 }

@@ -33,11 +33,11 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
     let attempts = 5
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Open operations (health, login) act for nobody: they need no transaction of the caller's.
-        if OperationAccess.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        if OperationAccess.openPaths.contains(request.uri.path) || ConsoleSession.isOpen(request.uri.path) { return try await next(request, context) }
         guard [.post, .put, .patch, .delete].contains(request.method) else { return try await read(request, context: context, next: next) }
         var request = request
         let body = try await request.collectBody(upTo: maxBytes)
-        let key = try idempotencyKey(request)
+        let key = try ConsoleSession.isConsole(request.uri.path) ? ConsoleSession.formKey(String(buffer: body)) : idempotencyKey(request)
         let principal = RequestPrincipal.current
         let scope = principal?.actor ?? "anonymous"
         let hash = IdempotencyRepository.hash(method: request.method.rawValue, path: request.uri.description,
@@ -58,7 +58,8 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
                     }
                     let response = try await next(request, context)
                     let stored = try await WriteTransaction.store(response)
-                    let succeeded = response.status.kind == .successful
+                    // A console form that worked answers 303 to the page that shows the result.
+                    let succeeded = response.status.kind == .successful || response.status == .seeOther
                     // A response marked no-store (a new token's secret) is never kept for replays.
                     let keep = response.headers[.cacheControl]?.contains("no-store") != true
                     if succeeded, keep, let key { try await keys.save(conn, scope: scope, key: key, requestHash: hash, response: stored) }

@@ -13,7 +13,14 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let open = OperationAccess.openPaths.contains(request.uri.path)
         var credential: Authenticated?
-        if let header = request.headers[.authorization] {
+        if ConsoleSession.isConsole(request.uri.path) {
+            // The console signs in with a cookie; a page without a valid one goes to the sign-in page.
+            credential = try await ConsoleSession.secret(request).asyncFlatMap { try await users.authenticate(secret: $0) }
+            if credential == nil && !ConsoleSession.isOpen(request.uri.path) {
+                return ConsoleLayout.redirect("/console/login?next=" + ConsoleQuery.encode(request.method == .get ? request.uri.description : "/console"),
+                                              headers: ConsoleSession.secret(request) == nil ? [:] : [.setCookie: ConsoleSession.clearCookie(request: request)])
+            }
+        } else if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty, parts[1].count <= 200 else {
                 throw AccessProblem.malformedAuthorization
@@ -31,5 +38,12 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
                 try await next(request, context)
             }
         }
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import PledgeAPI
+import PledgeCore
+
+/// The administrator's page: users, and a form to add one (who can then sign in).
+struct ConsoleAdminPages: Sendable {
+    let service: PledgeService
+
+    func register(_ console: ConsoleRoutes, on router: Router<AppRequestContext>) {
+        router.get("/console/users", use: console.page("listUsers") { request, _, r in try await users(r, form: nil, problem: nil) })
+        router.post("/console/users", use: console.form("createUser") { request, _, r in try await create(request, r) })
+    }
+
+    static func roleName(_ role: Components.Schemas.Role, _ r: ConsoleRequest) -> String {
+        let core = Role(rawValue: role.rawValue)
+        return r.t(core?.zh ?? role.rawValue, role.rawValue)
+    }
+
+    func users(_ r: ConsoleRequest, form: ConsoleForm?, problem: APIProblem?) async throws -> Response {
+        let page = try await service.listUsers(.init(query: .init(limit: 200, includeDisabled: true))).ok.body.json
+        let rows: [[HTML]] = page.items.map { u in
+            ["\(u.login)", "\(u.displayName)", "\(Self.roleName(u.role, r))", "\(u.bankId.map { "#\($0)" } ?? "—")",
+             "\(u.disabledAt == nil ? r.t("启用", "Active") : r.t("已停用", "Disabled"))"]
+        }
+        let banks = try await service.listBanks(.init(query: .init(limit: 200))).ok.body.json.items
+        let bankOptions: [HTML] = [HTML("<option value=\"\">\(r.t("无（非银行角色）", "None (not a bank role)"))</option>")] + banks.map { b in
+            "<option value=\"\(b.id)\"\(form?["bankId"] == String(b.id) ? HTML(raw: " selected") : .empty)>\(b.name)</option>"
+        }
+        let roleOptions: [HTML] = Components.Schemas.Role.allCases.map { role in
+            "<option value=\"\(role.rawValue)\"\(form?["role"] == role.rawValue ? HTML(raw: " selected") : .empty)>\(Self.roleName(role, r))</option>"
+        }
+        func field(_ name: String, _ label: String, type: String = "text", extra: String = "") -> HTML {
+            let wrong = problem?.errors.contains { $0.field == name } == true || problem?.field == name
+            let message: HTML = wrong ? "<div class=\"field-error\" id=\"\(name)-error\">\(r.t(problem?.zh ?? "", problem?.en ?? ""))</div>" : .empty
+            let value: String = type == "password" ? "" : (form?[name] ?? "")
+            return "<div class=\"field\"><label for=\"\(name)\">\(label)</label><input id=\"\(name)\" name=\"\(name)\" type=\"\(type)\" value=\"\(value)\" \(HTML(raw: extra))\(wrong ? HTML(raw: " aria-invalid=\"true\" aria-describedby=\"\(name)-error\"") : .empty)>\(message)</div>"
+        }
+        let unplaced: HTML = problem.map { p in
+            let placed = ["login", "displayName", "password", "role", "bankId"].contains(p.field ?? "")
+            return placed ? .empty : ConsoleLayout.problemBox(r, r.t(p.zh, p.en))
+        } ?? .empty
+        let create: HTML = """
+        <h2>\(r.t("新建用户", "Add a user"))</h2>\(unplaced)
+        <form class="stack" method="post" action="/console/users">\(r.formGuard)
+        \(field("login", r.t("登录名", "Login"), extra: "required maxlength=\"63\" autocomplete=\"off\""))
+        \(field("displayName", r.t("姓名", "Display name"), extra: "required maxlength=\"100\""))
+        <div class="field"><label for="role">\(r.t("角色", "Role"))</label><select id="role" name="role">\(roleOptions)</select></div>
+        <div class="field"><label for="bankId">\(r.t("所属银行（仅银行客户经理）", "Bank (bank officers only)"))</label><select id="bankId" name="bankId"\(problem?.field == "bankId" ? HTML(raw: " aria-invalid=\"true\"") : .empty)>\(bankOptions)</select>\(problem?.field == "bankId" ? HTML("<div class=\"field-error\">\(r.t(problem?.zh ?? "", problem?.en ?? ""))</div>") : .empty)</div>
+        \(field("password", r.t("初始密码（至少 12 个字符）", "First password (12 characters or more)"), type: "password", extra: "required minlength=\"12\" maxlength=\"72\" autocomplete=\"new-password\""))
+        <button type="submit">\(r.t("创建", "Create"))</button></form>
+        """
+        let table = ConsoleLayout.table(r, caption: r.t("用户", "Users"), headers: [r.t("登录名", "Login"), r.t("姓名", "Name"), r.t("角色", "Role"),
+                                                                                r.t("银行", "Bank"), r.t("状态", "State")], rows: rows)
+        let notice: HTML = form == nil && r.path.hasSuffix("created") ? "<div class=\"notice\">\(r.t("已创建", "Created"))</div>" : .empty
+        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("用户", "Users"), notice + table + (r.may("createUser") ? create : .empty)),
+                                      status: .ok)
+    }
+
+    func create(_ request: Request, _ r: ConsoleRequest) async throws -> Response {
+        let form = try await ConsoleForm.read(request)
+        let role = form.text("role").flatMap(Components.Schemas.Role.init(rawValue:)) ?? .operations
+        let bankId = form.text("bankId").flatMap { $0.count <= 19 ? Int64($0) : nil }
+        do {
+            _ = try await service.createUser(.init(body: .json(.init(login: form.text("login") ?? "", displayName: form.text("displayName") ?? "",
+                                                                     role: role, bankId: bankId, password: form["password"])))).created
+        } catch {
+            let problem = ProblemMiddleware<AppRequestContext>.problem(for: error)
+            guard problem.status.kind == .clientError else { throw error }
+            // Shown beside the field, with everything typed kept but the password.
+            return try await users(r, form: form, problem: problem)
+        }
+        return ConsoleLayout.redirect("/console/users")
+    }
+}
