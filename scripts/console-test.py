@@ -288,6 +288,40 @@ def wrong_password():
         s.close()
 
 
+def hostile():
+    """Odd ids, odd dates, an oversized form, another bank's record: each a clear page, never a 500."""
+    s = Session("hostile")
+    try:
+        s.sign_in("demo-ops")
+        for path, want in [("/console/firms/99999999999999999999", 404), ("/console/firms/abc", 404), ("/console/firms/-1", 404),
+                           ("/console/applications/0", 404), ("/console/monthly?from=9999-99&to=0000-00", 400),
+                           ("/console/progress?asOf=99999-01-01", 400), ("/console/firms?size=huge&q=%00", 400),
+                           ("/console/candidates?product=99999999&minScore=1e309", 404), ("/console/nowhere", 404)]:
+            status, kind, body = s.fetch(path)
+            s.expect(status < 500 and "text/html" in kind, f"{path} answers a page, not {status} {kind}")
+            s.expect(status == want or (want == 400 and 400 <= status < 500), f"{path}: {status} (want {want})")
+        big = urllib.parse.urlencode({"login": "x" * (2 << 20)}).encode()
+        request = urllib.request.Request(BASE + "/console/users", data=big, method="POST",
+                                         headers={"Cookie": s.cookie_header(), "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as r:
+                status = r.status
+        except urllib.error.HTTPError as e:
+            status = e.code
+        s.expect(status == 413, f"a 2 MiB form is refused with 413 (got {status})")
+    finally:
+        s.close()
+    bank = Session("hostile-bank")
+    try:
+        bank.sign_in("demo-bank")
+        status, _, _ = bank.fetch("/console/firms/1/matches")
+        bank.expect(status == 404, f"a bank officer is not served a firm's matches (got {status})")
+        status, _, _ = bank.fetch("/console/progress")
+        bank.expect(status == 404, f"a bank officer is not served the bureau's progress page (got {status})")
+    finally:
+        bank.close()
+
+
 def main():
     print(f"console test: {BASE}; screenshots in {SHOTS}")
     started = time.monotonic()
@@ -303,6 +337,7 @@ def main():
     bureau(before if application else None)
     administrator()
     wrong_password()
+    hostile()
     print(f"{len(pages)} pages in {time.monotonic() - started:.0f} s")
     for role, name, url in pages:
         print(f"  {role:14} {name:28} {url}")
