@@ -21,7 +21,7 @@ import uuid
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = sys.argv[1].rstrip("/") if len(sys.argv) > 1 else sys.exit(__doc__)
 SHOTS = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="console-shots-")
@@ -185,6 +185,52 @@ def operations(firm, product):
         s.close()
 
 
+def credit_code(body17):
+    """A unified social credit code with its check character (GB 32100-2015)."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    total = sum(alphabet.index(c) * w for c, w in zip(body17, weights))
+    return body17 + alphabet[(31 - total % 31) % 31]
+
+
+def operations_records():
+    """A new firm (refused first, with what was typed kept), then an IP asset of it."""
+    s = Session("operations-records")
+    try:
+        s.sign_in("demo-ops")
+        s.go("/console/firms", "firms")
+        s.driver.find_element(By.LINK_TEXT, "新建企业").click()
+        s.page("firm-new")
+        name = "控制台测试科技有限公司" + uuid.uuid4().hex[:4]
+        s.driver.find_element(By.ID, "creditCode").send_keys("915001020000000000")
+        s.driver.find_element(By.ID, "name").send_keys(name)
+        s.driver.find_element(By.ID, "town").send_keys("崇义街道")
+        s.driver.execute_script("document.getElementById('foundedOn').value = '2015-06-01'")
+        s.driver.find_element(By.ID, "annualRevenueFen").send_keys("12,000,000")
+        s.submit("form.stack")
+        s.page("firm-refused")
+        s.expect(s.driver.find_elements(By.CSS_SELECTOR, "#creditCode[aria-invalid=true]"), "a wrong credit code is marked on its field")
+        s.expect(s.driver.find_element(By.ID, "name").get_attribute("value") == name, "the name typed is kept")
+        code = credit_code("91500102" + uuid.uuid4().hex[:9].upper().replace("I", "1").replace("O", "0").replace("S", "5").replace("V", "7").replace("Z", "2"))
+        field = s.driver.find_element(By.ID, "creditCode")
+        field.clear()
+        field.send_keys(code)
+        s.submit("form.stack")
+        s.page("firm-created")
+        s.expect(name in s.text(), f"the new firm's page opens ({code})")
+        s.driver.find_element(By.LINK_TEXT, "登记知识产权").click()
+        s.page("asset-new")
+        Select(s.driver.find_element(By.ID, "type")).select_by_value("invention")
+        s.driver.find_element(By.ID, "number").send_keys("ZL2021" + str(uuid.uuid4().int)[:7] + ".X")
+        s.driver.find_element(By.ID, "title").send_keys("一种控制台测试装置")
+        s.submit("form.stack")
+        s.page("asset-added")
+        s.expect("一种控制台测试装置" in s.text() or s.driver.find_elements(By.CSS_SELECTOR, ".field-error"),
+                 "the asset is listed on the firm page, or refused beside its field")
+    finally:
+        s.close()
+
+
 def post_without_token(s, path):
     data = urllib.parse.urlencode({"action": "withdraw", "version": "1"}).encode()
     request = urllib.request.Request(BASE + path, data=data, method="POST",
@@ -262,7 +308,10 @@ def administrator():
         s.page("users-created")
         s.expect(login in s.text(), "the new user is listed")
         s.driver.find_element(By.CSS_SELECTOR, "form[action='/console/logout'] button").click()
+        WebDriverWait(s.driver, 10).until(lambda d: "/console/login" in d.current_url)
         s.expect("/console/login" in s.driver.current_url, "signing out returns to the sign-in page")
+        status, _, body = s.fetch("/console/users")
+        s.expect(b'name="password"' in body, f"the signed-out session is sent to sign in again (got {status})")
     finally:
         s.close()
     s = Session("new-user")
@@ -279,7 +328,7 @@ def wrong_password():
     s = Session("wrong-password")
     try:
         s.driver.get(BASE + "/console/login")
-        s.driver.find_element(By.ID, "login").send_keys("demo-ops")
+        s.driver.find_element(By.ID, "login").send_keys("nobody-" + uuid.uuid4().hex[:6])
         s.driver.find_element(By.ID, "password").send_keys("not-the-password")
         s.submit("form.stack")
         s.page("sign-in-refused")
@@ -331,13 +380,14 @@ def main():
         before = this_month_new_loans(s)
     finally:
         s.close()
+    operations_records()
     firm, product = bank_candidates()
     application = operations(firm, product)
     bank_officer(application)
     bureau(before if application else None)
     administrator()
-    wrong_password()
     hostile()
+    wrong_password()
     print(f"{len(pages)} pages in {time.monotonic() - started:.0f} s")
     for role, name, url in pages:
         print(f"  {role:14} {name:28} {url}")

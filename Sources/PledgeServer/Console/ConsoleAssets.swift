@@ -45,7 +45,8 @@ enum ConsoleAssets {
     .actions { display:flex; flex-wrap:wrap; gap:8px; margin:10px 0; } .actions form { margin:0; }
     dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; background:#fff; border:1px solid var(--line); border-radius:6px; padding:12px 14px; }
     dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
-    .login { max-width:420px; margin:40px auto; }
+    .login { max-width:420px; margin:40px auto; } label.inline { display:inline; font-weight:400; }
+    input[type=checkbox] { min-width:0; width:auto; } form.stack input:not([type=checkbox]), form.stack select { width:min(100%, 28em); }
     .print-only { display:none; }
     @media (max-width: 800px) { main { padding:12px; } input, select { min-width:0; width:100%; } form.filters > div { flex:1 1 45%; } }
     @media print {

@@ -69,7 +69,8 @@ struct ConsoleFirmPages: Sendable {
         }
         let table = ConsoleLayout.table(r, caption: r.t("企业名录", "Firms"), headers: [r.t("企业名称", "Name"), r.t("统一社会信用代码", "Credit code"),
                                                                                   r.t("行业", "Industry"), r.t("乡镇街道", "Town"), r.t("规模", "Size")], rows: rows)
-        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("企业", "Firms"), filters + table + pager))
+        let create: HTML = r.may("createFirm") ? "<div class=\"actions\"><a class=\"button\" href=\"/console/firms/new\">\(r.t("新建企业", "New firm"))</a></div>" : .empty
+        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("企业", "Firms"), filters + create + table + pager))
     }
 
     func firm(_ id: Int64, _ r: ConsoleRequest) async throws -> Response {
@@ -84,9 +85,11 @@ struct ConsoleFirmPages: Sendable {
         ]
         let dl: [HTML] = facts.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }
         parts.append("<dl class=\"facts\">\(dl)</dl>")
-        if r.may("listFirmMatches") {
-            parts.append("<div class=\"actions\"><a class=\"button\" href=\"/console/firms/\(id)/matches\">\(r.t("查看匹配的贷款产品", "Matching loan products"))</a></div>")
-        }
+        var actions: [HTML] = []
+        if r.may("listFirmMatches") { actions.append("<a class=\"button\" href=\"/console/firms/\(id)/matches\">\(r.t("查看匹配的贷款产品", "Matching loan products"))</a>") }
+        if r.may("updateFirm") { actions.append("<a class=\"button\" href=\"/console/firms/\(id)/edit\">\(r.t("修改企业信息", "Edit the firm"))</a>") }
+        if r.may("createAsset") { actions.append("<a class=\"button\" href=\"/console/firms/\(id)/assets/new\">\(r.t("登记知识产权", "Add an IP asset"))</a>") }
+        if !actions.isEmpty { parts.append("<div class=\"actions\">\(actions)</div>") }
         if r.may("listAssets") {
             let assets = try await service.listAssets(.init(query: .init(firmId: id, limit: 100))).ok.body.json
             let rows: [[HTML]] = assets.items.map { a in
@@ -104,12 +107,25 @@ struct ConsoleFirmPages: Sendable {
             }
             parts.append("<h2>\(r.t("信息共享授权", "Consents to share"))</h2>" + ConsoleLayout.table(
                 r, caption: r.t("授权", "Consents"), headers: [r.t("授权日期", "Granted"), r.t("范围", "Scope"), r.t("状态", "State")], rows: rows))
+            if r.may("recordConsent") { parts.append(try await consentForm(id, r)) }
         }
         if r.may("listLoans") {
             let loans = try await service.listLoans(.init(query: .init(firmId: id, limit: 100))).ok.body.json
             parts.append("<h2>\(r.t("贷款", "Loans"))</h2>" + ConsoleLifecyclePages.loanTable(loans.items, r))
         }
         return ConsoleLayout.response(ConsoleLayout.page(r, title: f.name, parts.joined()))
+    }
+
+    func consentForm(_ id: Int64, _ r: ConsoleRequest) async throws -> HTML {
+        let banks = try await service.listBanks(.init(query: .init(limit: 200))).ok.body.json.items
+        let options: [HTML] = [HTML("<option value=\"\">\(r.t("全部合作银行", "All partner banks"))</option>")] + banks.map { "<option value=\"\($0.id)\">\($0.name)</option>" }
+        return """
+        <form class="filters" method="post" action="/console/firms/\(id)/consents">\(r.formGuard)
+        <div><label for="grantedOn">\(r.t("授权日期", "Granted on"))</label><input id="grantedOn" name="grantedOn" type="date" required value="\(BusinessCalendar.today().description)"></div>
+        <div><label for="consentBank">\(r.t("授权银行", "Bank"))</label><select id="consentBank" name="bankId">\(options)</select></div>
+        <div><label for="evidence">\(r.t("授权书编号", "Evidence"))</label><input id="evidence" name="evidence" maxlength="200"></div>
+        <div><button type="submit">\(r.t("登记授权", "Record the consent"))</button></div></form>
+        """
     }
 
     func matches(_ id: Int64, _ request: Request, _ r: ConsoleRequest) async throws -> Response {

@@ -30,6 +30,7 @@ struct ConsoleRoutes: Sendable {
         router.post("/console/logout", use: form(nil) { request, _, r in try await signOut(request, r) })
         router.get("/console", use: page(nil) { _, _, r in try await ConsoleHome(service: service).render(r) })
         ConsoleReportPages(service: service).register(self, on: router)
+        ConsoleRecordPages(service: service).register(self, on: router)
         ConsoleFirmPages(service: service).register(self, on: router)
         ConsoleBankPages(service: service).register(self, on: router)
         ConsoleLifecyclePages(service: service).register(self, on: router)
