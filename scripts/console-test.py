@@ -275,6 +275,8 @@ def bureau(before):
         after = this_month_new_loans(s)
         if before is not None:
             s.expect(after == before + 1, f"this month's new loans went from {before} to {after} (want +1)")
+        s.go("/console/cost", "cost")
+        s.expect("贴息" in s.text(), "the programme cost page shows the subsidy")
         s.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
         s.go("/console/monthly", "monthly-print-preview")
         pdf = s.driver.print_page()
@@ -293,6 +295,8 @@ def administrator():
     login = "console-" + uuid.uuid4().hex[:8]
     try:
         s.sign_in("demo-admin")
+        s.go("/console/history/firm/1", "firm-history")
+        s.expect(s.driver.find_elements(By.CSS_SELECTOR, "table tbody tr"), "the audit trail of a firm lists its changes")
         s.go("/console/users", "users")
         s.driver.find_element(By.ID, "login").send_keys(login)
         s.driver.find_element(By.ID, "displayName").send_keys("控制台测试用户")

@@ -10,6 +10,12 @@ struct ConsoleAdminPages: Sendable {
     func register(_ console: ConsoleRoutes, on router: Router<AppRequestContext>) {
         router.get("/console/users", use: console.page("listUsers") { request, _, r in try await users(r, form: nil, problem: nil) })
         router.post("/console/users", use: console.form("createUser") { request, _, r in try await create(request, r) })
+        router.get("/console/history/{entity}/{id}", use: console.page("getHistory") { _, context, r in
+            guard let entity = context.parameters.get("entity").flatMap(Operations.GetHistory.Input.Path.EntityPayload.init(rawValue:)) else {
+                throw APIProblem(.notFound, code: "not_found", zh: "没有这类记录", en: "No such kind of record", field: "entity")
+            }
+            return try await history(entity, try ConsoleFirmPages.id(context), r)
+        })
     }
 
     static func roleName(_ role: Components.Schemas.Role, _ r: ConsoleRequest) -> String {
@@ -55,6 +61,17 @@ struct ConsoleAdminPages: Sendable {
         let notice: HTML = form == nil && r.path.hasSuffix("created") ? "<div class=\"notice\">\(r.t("已创建", "Created"))</div>" : .empty
         return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("用户", "Users"), notice + table + (r.may("createUser") ? create : .empty)),
                                       status: .ok)
+    }
+
+    /// The audit trail of one record: who changed what, when, with the request that did it.
+    func history(_ entity: Operations.GetHistory.Input.Path.EntityPayload, _ id: Int64, _ r: ConsoleRequest) async throws -> Response {
+        let page = try await service.getHistory(.init(path: .init(entity: entity, entityId: id), query: .init(limit: 200))).ok.body.json
+        let rows: [[HTML]] = page.items.map { e in
+            ["\(ConsoleFormat.beijing(e.at))", "\(e.actor)", "\(e.action)", "\(e.table)", "\(e.requestId)"]
+        }
+        let table = ConsoleLayout.table(r, caption: "\(entity.rawValue) #\(id)", headers: [r.t("时间（北京时间）", "When (Beijing)"), r.t("操作人", "By"),
+                                                                                     r.t("操作", "Action"), r.t("数据表", "Table"), r.t("请求编号", "Request")], rows: rows)
+        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("变更记录", "Audit trail"), table))
     }
 
     func create(_ request: Request, _ r: ConsoleRequest) async throws -> Response {

@@ -88,6 +88,7 @@ struct ConsoleFirmPages: Sendable {
         var actions: [HTML] = []
         if r.may("listFirmMatches") { actions.append("<a class=\"button\" href=\"/console/firms/\(id)/matches\">\(r.t("查看匹配的贷款产品", "Matching loan products"))</a>") }
         if r.may("updateFirm") { actions.append("<a class=\"button\" href=\"/console/firms/\(id)/edit\">\(r.t("修改企业信息", "Edit the firm"))</a>") }
+        if r.may("getHistory") { actions.append("<a class=\"button\" href=\"/console/history/firm/\(id)\">\(r.t("变更记录", "Audit trail"))</a>") }
         if r.may("createAsset") { actions.append("<a class=\"button\" href=\"/console/firms/\(id)/assets/new\">\(r.t("登记知识产权", "Add an IP asset"))</a>") }
         if !actions.isEmpty { parts.append("<div class=\"actions\">\(actions)</div>") }
         if r.may("listAssets") {

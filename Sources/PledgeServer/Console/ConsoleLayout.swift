@@ -15,6 +15,7 @@ enum ConsoleLayout {
         .init(path: "/console/loans", operation: "listLoans", zh: "贷款", en: "Loans"),
         .init(path: "/console/progress", operation: "getProgressReport", zh: "目标进度", en: "Progress"),
         .init(path: "/console/monthly", operation: "getMonthlyReport", zh: "月度报表", en: "Monthly report"),
+        .init(path: "/console/cost", operation: "getCostReport", zh: "财政成本", en: "Programme cost"),
         .init(path: "/console/users", operation: "listUsers", zh: "用户", en: "Users"),
     ]
 

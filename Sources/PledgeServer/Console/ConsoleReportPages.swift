@@ -13,6 +13,12 @@ struct ConsoleReportPages: Sendable {
         router.get("/console/progress", use: console.page("getProgressReport") { request, _, r in try await progress(request, r) })
         router.get("/console/monthly", use: console.page("getMonthlyReport") { request, _, r in try await monthly(request, r) })
         router.get("/console/monthly.csv", use: console.page("exportMonthlyReport") { request, _, r in try await monthlyCSV(request, r) })
+        router.get("/console/cost", use: console.page("getCostReport") { request, _, r in try await cost(request, r) })
+        router.get("/console/cost.csv", use: console.page("exportCostReport") { request, _, r in
+            let q = monthlyQuery(request)
+            let ok = try await service.exportCostReport(.init(query: .init(asOf: q.asOf, from: q.from, to: q.to))).ok
+            return try await Self.csvResponse(ok.body.csv, disposition: ok.headers.contentDisposition)
+        })
     }
 
     static func statusClass(_ s: Components.Schemas.ProgressStatus) -> String {
@@ -143,9 +149,36 @@ struct ConsoleReportPages: Sendable {
     func monthlyCSV(_ request: Request, _ r: ConsoleRequest) async throws -> Response {
         let q = monthlyQuery(request)
         let ok = try await service.exportMonthlyReport(.init(query: .init(asOf: q.asOf, from: q.from, to: q.to, by: q.by.map { [$0] }))).ok
-        let bytes = try await [UInt8](collecting: ok.body.csv, upTo: 64 << 20)
+        return try await Self.csvResponse(ok.body.csv, disposition: ok.headers.contentDisposition)
+    }
+
+    /// A CSV export of the API, passed on as it is.
+    static func csvResponse(_ body: HTTPBody, disposition: String?) async throws -> Response {
+        let bytes = try await [UInt8](collecting: body, upTo: 64 << 20)
         var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
-        if let disposition = ok.headers.contentDisposition { headers[.contentDisposition] = disposition }
+        if let disposition { headers[.contentDisposition] = disposition }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The programme's cost: interest subsidy and the risk fund's exposure, by month.
+    func cost(_ request: Request, _ r: ConsoleRequest) async throws -> Response {
+        let q = monthlyQuery(request)
+        let report = try await service.getCostReport(.init(query: .init(asOf: q.asOf, from: q.from, to: q.to))).ok.body.json
+        let extra: HTML = """
+        <div><label for="from">\(r.t("起始月份", "From month"))</label><input id="from" name="from" type="month" value="\(report.from)"></div>
+        <div><label for="to">\(r.t("截止月份", "To month"))</label><input id="to" name="to" type="month" value="\(report.to)"></div>
+        """
+        let rows: [[HTML]] = report.months.map { m in
+            ["\(m.month)", "\(ConsoleFormat.yuan(m.interestFen))", "\(ConsoleFormat.yuan(m.subsidyFen))", "\(ConsoleFormat.yuan(m.cappedFen))",
+             "\(ConsoleFormat.yuan(m.cumulativeSubsidyFen))", "\(ConsoleFormat.yuan(m.defaultedFen))", "\(ConsoleFormat.yuan(m.riskFundFen))",
+             "\(ConsoleFormat.yuan(m.cumulativeRiskFundFen))"]
+        }
+        let csv: HTML = r.may("exportCostReport") ? "<div class=\"actions no-print\"><a class=\"button\" href=\"/console/cost.csv?asOf=\(report.asOf)&from=\(report.from)&to=\(report.to)\">\(r.t("导出 CSV", "Export CSV"))</a></div>" : .empty
+        let table = ConsoleLayout.table(r, caption: "\(r.t("贴息与风险补偿", "Interest subsidy and risk compensation"))（\(r.t("截至", "as of")) \(report.asOf)）",
+                                        headers: [r.t("月份", "Month"), r.t("利息", "Interest"), r.t("贴息", "Subsidy"), r.t("封顶扣减", "Cut by the cap"),
+                                                  r.t("累计贴息", "Subsidy to date"), r.t("违约本金", "Defaulted"), r.t("风险补偿金承担", "Risk fund share"),
+                                                  r.t("累计风险补偿", "Risk fund to date")], rows: rows, numeric: Set(1...7))
+        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("财政成本", "Programme cost"),
+                                                         asOfForm(r, action: "/console/cost", asOf: report.asOf, extra: extra) + csv + table))
     }
 }
