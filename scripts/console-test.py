@@ -193,6 +193,13 @@ def credit_code(body17):
     return body17 + alphabet[(31 - total % 31) % 31]
 
 
+def patent_number(digits12):
+    """ZL + a 12-digit application number + its check character."""
+    total = sum(int(d) * w for d, w in zip(digits12, [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]))
+    check = total % 11
+    return "ZL" + digits12 + "." + ("X" if check == 10 else str(check))
+
+
 def operations_records():
     """A new firm (refused first, with what was typed kept), then an IP asset of it."""
     s = Session("operations-records")
@@ -221,12 +228,24 @@ def operations_records():
         s.driver.find_element(By.LINK_TEXT, "登记知识产权").click()
         s.page("asset-new")
         Select(s.driver.find_element(By.ID, "type")).select_by_value("invention")
-        s.driver.find_element(By.ID, "number").send_keys("ZL2021" + str(uuid.uuid4().int)[:7] + ".X")
+        s.driver.find_element(By.ID, "number").send_keys(patent_number("202110" + str(uuid.uuid4().int)[:6]))
+        s.driver.execute_script("document.getElementById('filingDate').value = '2021-03-15';"
+                                "document.getElementById('grantDate').value = '2023-06-20'")
         s.driver.find_element(By.ID, "title").send_keys("一种控制台测试装置")
         s.submit("form.stack")
         s.page("asset-added")
-        s.expect("一种控制台测试装置" in s.text() or s.driver.find_elements(By.CSS_SELECTOR, ".field-error"),
-                 "the asset is listed on the firm page, or refused beside its field")
+        if s.expect("一种控制台测试装置" in s.text(), "the asset is listed on the firm page"):
+            s.driver.find_element(By.LINK_TEXT, "登记评估").click()
+            s.page("valuation-new")
+            s.driver.find_element(By.ID, "appraiser").send_keys("重庆华康资产评估土地房地产估价有限责任公司")
+            s.driver.find_element(By.ID, "reportNumber").send_keys("重康评报字(2026)第" + uuid.uuid4().hex[:4] + "号")
+            s.driver.find_element(By.ID, "valueFen").send_keys("3,200,000")
+            s.driver.execute_script("document.getElementById('valuationDate').value = '2026-11-01';"
+                                    "document.getElementById('validUntil').value = '2027-10-31'")
+            s.submit("form.stack")
+            s.page("valuation-added")
+            s.expect("/console/firms/" in s.driver.current_url and not s.driver.find_elements(By.CSS_SELECTOR, ".field-error"),
+                     "the valuation is saved and the firm page shown")
     finally:
         s.close()
 
@@ -262,6 +281,7 @@ def bank_officer(application):
         s.submit("form[action$='/entries']")
         s.page("loan-repaid")
         s.expect("repayment" in s.text(), "the repayment is in the ledger")
+        s.expect(s.driver.find_elements(By.CSS_SELECTOR, "form[action$='/renewal']"), "the bank officer is offered a renewal")
     finally:
         s.close()
 

@@ -95,11 +95,12 @@ struct ConsoleFirmPages: Sendable {
             let assets = try await service.listAssets(.init(query: .init(firmId: id, limit: 100))).ok.body.json
             let rows: [[HTML]] = assets.items.map { a in
                 ["\(Self.ipTypeName(a._type, r))", "\(a.number)", "\(a.title)", "\(a.legalStatus.rawValue)", "\(a.expiryDate ?? "—")",
-                 "\(a.coOwners.isEmpty ? "—" : a.coOwners.map(\.name).joined(separator: "、"))"]
+                 "\(a.coOwners.isEmpty ? "—" : a.coOwners.map(\.name).joined(separator: "、"))",
+                 r.may("createValuation") ? "<a href=\"/console/assets/\(a.id)/valuations/new\">\(r.t("登记评估", "Add a valuation"))</a>" : .empty]
             }
             parts.append("<h2>\(r.t("知识产权", "IP assets"))</h2>" + ConsoleLayout.table(
                 r, caption: r.t("专利与商标", "Patents and marks"),
-                headers: [r.t("类型", "Type"), r.t("号码", "Number"), r.t("名称", "Title"), r.t("法律状态", "Status"), r.t("到期日", "Expires"), r.t("共有人", "Co-owners")], rows: rows))
+                headers: [r.t("类型", "Type"), r.t("号码", "Number"), r.t("名称", "Title"), r.t("法律状态", "Status"), r.t("到期日", "Expires"), r.t("共有人", "Co-owners"), r.t("评估", "Valuation")], rows: rows))
         }
         if r.may("listConsents") {
             let consents = try await service.listConsents(.init(path: .init(firmId: id))).ok.body.json

@@ -25,6 +25,9 @@ struct ConsoleLifecyclePages: Sendable {
         router.post("/console/loans/{id}/entries", use: console.form("addLoanEntry") { request, context, r in
             try await entry(try ConsoleFirmPages.id(context), request, r)
         })
+        router.post("/console/loans/{id}/renewal", use: console.form("renewLoan") { request, context, r in
+            try await renew(try ConsoleFirmPages.id(context), request, r)
+        })
     }
 
     func board(_ request: Request, _ r: ConsoleRequest) async throws -> Response {
@@ -178,18 +181,47 @@ struct ConsoleLifecyclePages: Sendable {
             r, caption: r.t("放款、还款与违约", "Disbursements, repayments and defaults"),
             headers: [r.t("日期", "Date"), r.t("类型", "Kind"), r.t("本金", "Principal"), r.t("利息", "Interest"), r.t("记录人", "By"), r.t("说明", "Note")],
             rows: rows, numeric: [2, 3]))
-        if r.may("addLoanEntry"), l.outstandingFen > 0 {
+        if r.may("addLoanEntry"), l.outstandingFen > 0, l.renewedBy == nil {
+            let kinds: [HTML] = [("repayment", "还款", "Repayment"), ("default", "违约（计入风险补偿）", "Default (to the risk fund)")].map { k in
+                "<option value=\"\(k.0)\">\(r.t(k.1, k.2))</option>"
+            }
             parts.append("""
-            <h2>\(r.t("登记还款", "Record a repayment"))</h2>
+            <h2>\(r.t("登记还款或违约", "Record a repayment or a default"))</h2>
             <form class="stack" method="post" action="/console/loans/\(l.id)/entries">\(r.formGuard)
-            <input type="hidden" name="kind" value="repayment">
+            <div class="field"><label for="kind">\(r.t("类型", "Kind"))</label><select id="kind" name="kind">\(kinds)</select></div>
+            <div class="field"><label for="reason">\(r.t("说明", "Note"))</label><input id="reason" name="reason" maxlength="500"></div>
             <div class="field"><label for="amount">\(r.t("还款本金（元）", "Principal repaid (yuan)"))</label><input id="amount" name="amount" inputmode="decimal" required maxlength="20"></div>
             <div class="field"><label for="interest">\(r.t("利息（元）", "Interest (yuan)"))</label><input id="interest" name="interest" inputmode="decimal" maxlength="20" value="0"></div>
             <div class="field"><label for="effectiveOn">\(r.t("还款日期", "Paid on"))</label><input id="effectiveOn" name="effectiveOn" type="date" required value="\(BusinessCalendar.today().description)"></div>
             <button type="submit">\(r.t("登记", "Record"))</button></form>
             """)
         }
+        if r.may("renewLoan"), l.outstandingFen > 0, l.renewedBy == nil {
+            parts.append("""
+            <h2>\(r.t("续贷", "Renew"))</h2>
+            <form class="stack" method="post" action="/console/loans/\(l.id)/renewal">\(r.formGuard)
+            <div class="field"><label for="principal">\(r.t("续贷本金（元）", "Renewed principal (yuan)"))</label><input id="principal" name="principal" inputmode="decimal" required maxlength="20" value="\(ConsoleRecordPages.yuanText(l.outstandingFen) ?? "")"></div>
+            <div class="field"><label for="renewMaturity">\(r.t("新到期日", "New maturity"))</label><input id="renewMaturity" name="maturityOn" type="date" required value="\(BusinessCalendar.today().adding(months: 12).description)"></div>
+            <div class="field"><label for="renewRate">\(r.t("年利率（基点）", "Annual rate (basis points)"))</label><input id="renewRate" name="rateBp" type="number" min="1" max="3600" required value="\(l.rateBp)"></div>
+            <div class="field"><label for="renewReason">\(r.t("说明", "Note"))</label><input id="renewReason" name="reason" maxlength="500"></div>
+            <button type="submit">\(r.t("办理续贷", "Renew the loan"))</button></form>
+            """)
+        }
+        if let renewed = l.renewedBy { parts.append("<p class=\"notice\">\(r.t("已续贷为", "Renewed as")) <a href=\"/console/loans/\(renewed)\">#\(renewed)</a></p>") }
+        if r.may("getHistory") { parts.append("<p><a href=\"/console/history/loan/\(l.id)\">\(r.t("变更记录", "Audit trail"))</a></p>") }
         return ConsoleLayout.response(ConsoleLayout.page(r, title: "\(r.t("贷款", "Loan")) #\(l.id)", parts.joined()))
+    }
+
+    func renew(_ id: Int64, _ request: Request, _ r: ConsoleRequest) async throws -> Response {
+        let form = try await ConsoleForm.read(request)
+        guard let principal = form.text("principal").flatMap(ConsoleFormat.fen(fromYuan:)) else {
+            throw APIProblem(.unprocessableContent, code: "invalid_amount", zh: "金额须为以元计的数字", en: "The amount must be a number of yuan", field: "principalFen")
+        }
+        let rate = form.text("rateBp").flatMap { $0.count <= 6 ? Int($0) : nil } ?? -1
+        let loan = try await service.renewLoan(.init(path: .init(loanId: id), headers: .init(idempotencyKey: form["_key"] ?? UUID().uuidString),
+                                                     body: .json(.init(principalFen: principal, maturityOn: form.text("maturityOn") ?? "", rateBp: rate,
+                                                                       reason: form.text("reason"))))).created.body.json
+        return ConsoleLayout.redirect("/console/loans/\(loan.id)")
     }
 
     func entry(_ id: Int64, _ request: Request, _ r: ConsoleRequest) async throws -> Response {
@@ -200,7 +232,8 @@ struct ConsoleLifecyclePages: Sendable {
         let interest = form.text("interest").flatMap(ConsoleFormat.fen(fromYuan:)) ?? 0
         let kind = form.text("kind").flatMap(Components.Schemas.LoanEntryInput.KindPayload.init(rawValue:)) ?? .repayment
         _ = try await service.addLoanEntry(.init(path: .init(loanId: id), headers: .init(idempotencyKey: form["_key"] ?? UUID().uuidString),
-                                                 body: .json(.init(kind: kind, amountFen: amount, effectiveOn: form.text("effectiveOn") ?? "", interestFen: interest)))).created
+                                                 body: .json(.init(kind: kind, amountFen: amount, effectiveOn: form.text("effectiveOn") ?? "",
+                                                                   interestFen: interest, reason: form.text("reason"))))).created
         return ConsoleLayout.redirect("/console/loans/\(id)")
     }
 }

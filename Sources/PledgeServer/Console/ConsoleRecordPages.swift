@@ -26,6 +26,12 @@ struct ConsoleRecordPages: Sendable {
         router.post("/console/firms/{id}/assets/new", use: console.form("createAsset") { request, context, r in
             try await saveAsset(try ConsoleFirmPages.id(context), request, r)
         })
+        router.get("/console/assets/{id}/valuations/new", use: console.page("createValuation") { _, context, r in
+            valuationForm(r, assetId: try ConsoleFirmPages.id(context), values: ["method": "income"], problems: [])
+        })
+        router.post("/console/assets/{id}/valuations/new", use: console.form("createValuation") { request, context, r in
+            try await saveValuation(try ConsoleFirmPages.id(context), request, r)
+        })
         router.post("/console/firms/{id}/consents", use: console.form("recordConsent") { request, context, r in
             try await recordConsent(try ConsoleFirmPages.id(context), request, r)
         })
@@ -146,6 +152,46 @@ struct ConsoleRecordPages: Sendable {
             var problems = ConsoleFormReader.problems(of: problem)
             problems = problems.map { $0.field == "_type" ? FieldError($0.code, field: "type", zh: $0.zh, en: $0.en) : $0 }
             return assetForm(r, firmId: firmId, values: form.values, problems: problems)
+        }
+    }
+
+    // MARK: Valuations
+
+    static var valuationFields: [F] {
+        [F(name: "appraiser", zh: "评估机构", en: "Appraiser", kind: .text(max: 100), required: true),
+         F(name: "reportNumber", zh: "评估报告编号", en: "Report number", kind: .text(max: 64), required: true),
+         F(name: "method", zh: "评估方法", en: "Method", kind: .choice([("income", "收益法", "Income"), ("market", "市场法", "Market"), ("cost", "成本法", "Cost")]), required: true),
+         F(name: "valueFen", zh: "评估价值（元）", en: "Value (yuan)", kind: .yuan, required: true),
+         F(name: "valuationDate", zh: "评估基准日", en: "Valuation date", kind: .date, required: true),
+         F(name: "validUntil", zh: "有效期至", en: "Valid until", kind: .date, required: true)]
+    }
+
+    func valuationForm(_ r: ConsoleRequest, assetId: Int64, values: [String: String], problems: [FieldError]) -> Response {
+        let fields = ConsoleFields(Self.valuationFields, values: values, problems: problems)
+        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("登记评估结果", "Add a valuation"),
+                                                         fields.render(r, action: "/console/assets/\(assetId)/valuations/new", submit: r.t("保存", "Save"))))
+    }
+
+    func saveValuation(_ assetId: Int64, _ request: Request, _ r: ConsoleRequest) async throws -> Response {
+        let form = try await ConsoleForm.read(request)
+        var read = ConsoleFormReader(form)
+        let method = read.choice("method", Components.Schemas.ValuationMethod.self), value = read.yuan("valueFen")
+        if value == nil && read.problems.isEmpty {
+            return valuationForm(r, assetId: assetId, values: form.values,
+                                 problems: [FieldError("required", field: "valueFen", zh: "请填写评估价值", en: "Enter the value")])
+        }
+        guard read.problems.isEmpty, let method, let value else { return valuationForm(r, assetId: assetId, values: form.values, problems: read.problems) }
+        do {
+            _ = try await service.createValuation(.init(headers: .init(idempotencyKey: form["_key"]),
+                                                        body: .json(.init(assetId: assetId, appraiser: read.text("appraiser"), method: method, valueFen: value,
+                                                                          valuationDate: read.text("valuationDate"), validUntil: read.text("validUntil"),
+                                                                          reportNumber: read.text("reportNumber"))))).created
+            let asset = try await service.getAsset(.init(path: .init(assetId: assetId))).ok.body.json
+            return ConsoleLayout.redirect("/console/firms/\(asset.firmId)")
+        } catch {
+            let problem = ProblemMiddleware<AppRequestContext>.problem(for: error)
+            guard problem.status.kind == .clientError, problem.status != .notFound else { throw error }
+            return valuationForm(r, assetId: assetId, values: form.values, problems: ConsoleFormReader.problems(of: problem))
         }
     }
 
