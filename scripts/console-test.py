@@ -317,6 +317,16 @@ def administrator():
         s.sign_in("demo-admin")
         s.go("/console/history/firm/1", "firm-history")
         s.expect(s.driver.find_elements(By.CSS_SELECTOR, "table tbody tr"), "the audit trail of a firm lists its changes")
+        s.go("/console/tokens", "tokens")
+        s.driver.find_element(By.ID, "tokenName").send_keys("控制台测试令牌")
+        s.submit("form[action='/console/tokens']")
+        s.page("token-created")
+        secret = s.driver.find_element(By.CSS_SELECTOR, ".notice code").text
+        request = urllib.request.Request(BASE + "/targets", headers={"Authorization": "Bearer " + secret})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            s.expect(answer.status == 200, "the new API token works")
+        s.go("/console/tokens", "tokens-listed")
+        s.expect(secret not in s.driver.page_source, "the secret is not shown again")
         s.go("/console/users", "users")
         s.driver.find_element(By.ID, "login").send_keys(login)
         s.driver.find_element(By.ID, "displayName").send_keys("控制台测试用户")

@@ -10,6 +10,21 @@ struct ConsoleAdminPages: Sendable {
     func register(_ console: ConsoleRoutes, on router: Router<AppRequestContext>) {
         router.get("/console/users", use: console.page("listUsers") { request, _, r in try await users(r, form: nil, problem: nil) })
         router.post("/console/users", use: console.form("createUser") { request, _, r in try await create(request, r) })
+        router.post("/console/users/{id}/disable", use: console.form("disableUser") { _, context, r in
+            _ = try await service.disableUser(.init(path: .init(userId: try ConsoleFirmPages.id(context)))).noContent
+            return ConsoleLayout.redirect("/console/users")
+        })
+        router.get("/console/tokens", use: console.page("listTokens") { _, _, r in try await tokens(r, created: nil) })
+        router.post("/console/tokens", use: console.form("createToken") { request, _, r in
+            let form = try await ConsoleForm.read(request)
+            let days = form.text("days").flatMap { $0.count <= 4 ? Int($0) : nil }
+            let created = try await service.createToken(.init(body: .json(.init(name: form.text("name") ?? "", expiresInDays: days)))).created.body.json
+            return try await tokens(r, created: created.token)
+        })
+        router.post("/console/tokens/{id}/revoke", use: console.form("revokeToken") { _, context, r in
+            _ = try await service.revokeToken(.init(path: .init(tokenId: try ConsoleFirmPages.id(context)))).noContent
+            return ConsoleLayout.redirect("/console/tokens")
+        })
         router.get("/console/history/{entity}/{id}", use: console.page("getHistory") { _, context, r in
             guard let entity = context.parameters.get("entity").flatMap(Operations.GetHistory.Input.Path.EntityPayload.init(rawValue:)) else {
                 throw APIProblem(.notFound, code: "not_found", zh: "没有这类记录", en: "No such kind of record", field: "entity")
@@ -27,7 +42,9 @@ struct ConsoleAdminPages: Sendable {
         let page = try await service.listUsers(.init(query: .init(limit: 200, includeDisabled: true))).ok.body.json
         let rows: [[HTML]] = page.items.map { u in
             ["\(u.login)", "\(u.displayName)", "\(Self.roleName(u.role, r))", "\(u.bankId.map { "#\($0)" } ?? "—")",
-             "\(u.disabledAt == nil ? r.t("启用", "Active") : r.t("已停用", "Disabled"))"]
+             u.disabledAt == nil && r.may("disableUser") && u.login != r.principal?.actor
+                ? "<form method=\"post\" action=\"/console/users/\(u.id)/disable\">\(r.formGuard)<button type=\"submit\" class=\"secondary\">\(r.t("停用", "Disable"))</button></form>"
+                : "\(u.disabledAt == nil ? r.t("启用", "Active") : r.t("已停用", "Disabled"))"]
         }
         let banks = try await service.listBanks(.init(query: .init(limit: 200))).ok.body.json.items
         let bankOptions: [HTML] = [HTML("<option value=\"\">\(r.t("无（非银行角色）", "None (not a bank role)"))</option>")] + banks.map { b in
@@ -61,6 +78,34 @@ struct ConsoleAdminPages: Sendable {
         let notice: HTML = form == nil && r.path.hasSuffix("created") ? "<div class=\"notice\">\(r.t("已创建", "Created"))</div>" : .empty
         return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("用户", "Users"), notice + table + (r.may("createUser") ? create : .empty)),
                                       status: .ok)
+    }
+
+    /// API tokens: the person's own (an administrator's list holds everyone's). A new token's secret is
+    /// shown once, on the page that answers the form, and never again.
+    func tokens(_ r: ConsoleRequest, created secret: String?) async throws -> Response {
+        let page = try await service.listTokens(.init(query: .init(limit: 200))).ok.body.json
+        let rows: [[HTML]] = page.items.map { t in
+            let revoke: HTML = t.revokedAt == nil && r.may("revokeToken")
+                ? "<form method=\"post\" action=\"/console/tokens/\(t.id)/revoke\">\(r.formGuard)<button type=\"submit\" class=\"secondary\">\(r.t("吊销", "Revoke"))</button></form>"
+                : "\(t.revokedAt == nil ? "" : r.t("已吊销", "Revoked"))"
+            return ["\(t.name)", "\(t.login)", "\(t.kind.rawValue)", "\(ConsoleFormat.beijing(t.createdAt))", "\(ConsoleFormat.beijing(t.expiresAt))",
+                    "\(t.lastUsedAt.map(ConsoleFormat.beijing) ?? "—")", revoke]
+        }
+        let shown: HTML = secret.map { s in
+            "<div class=\"notice\" role=\"status\">\(r.t("新令牌（只显示这一次，请立即复制保存）", "New token (shown this once: copy it now)"))：<code>\(s)</code></div>"
+        } ?? .empty
+        let form: HTML = r.may("createToken") ? """
+        <h2>\(r.t("新建 API 令牌", "New API token"))</h2>
+        <form class="filters" method="post" action="/console/tokens">\(r.formGuard)
+        <div><label for="tokenName">\(r.t("用途", "Purpose"))</label><input id="tokenName" name="name" required maxlength="100"></div>
+        <div><label for="tokenDays">\(r.t("有效天数", "Days valid"))</label><input id="tokenDays" name="days" type="number" min="1" max="366" value="90"></div>
+        <div><button type="submit">\(r.t("创建", "Create"))</button></div></form>
+        """ : .empty
+        let table = ConsoleLayout.table(r, caption: r.t("令牌", "Tokens"), headers: [r.t("用途", "Purpose"), r.t("用户", "User"), r.t("类型", "Kind"),
+                                                                              r.t("创建时间", "Created"), r.t("到期时间", "Expires"), r.t("最近使用", "Last used"), ""], rows: rows)
+        // no-store before the transaction sees it: a page holding a secret is never kept for replays.
+        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("API 令牌", "API tokens"), shown + table + form),
+                                      headers: secret == nil ? [:] : [.cacheControl: "no-store"])
     }
 
     /// The audit trail of one record: who changed what, when, with the request that did it.
