@@ -40,6 +40,7 @@ import urllib.error
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pglocal  # noqa: E402
 from httpcheck import Answer, make_call  # noqa: E402
 
 args = sys.argv[1:]
@@ -68,22 +69,8 @@ failures = []
 call = make_call(HOST, PORT, 10)
 
 
-def pg_bin(name):
-    root = "/usr/lib/postgresql"
-    versions = sorted((d for d in os.listdir(root) if d.isdigit()), key=int) if os.path.isdir(root) else []
-    for v in reversed(versions):
-        if os.access(f"{root}/{v}/bin/{name}", os.X_OK):
-            return f"{root}/{v}/bin/{name}"
-    return name
-
-
-def as_owner(argv):
-    """As root the cluster belongs to the postgres account (scripts/lib.sh, pg_ctl_as_owner)."""
-    return ["runuser", "-u", "postgres", "--"] + argv if os.geteuid() == 0 else argv
-
-
 def pg_ctl(*argv):
-    return subprocess.run(as_owner([pg_bin("pg_ctl"), "-D", PG_DATA] + list(argv)), capture_output=True, text=True)
+    return pglocal.pg_ctl(PG_DATA, *argv)
 
 
 def cluster_running():

@@ -19,6 +19,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pglocal  # noqa: E402
 from httpcheck import make_call  # noqa: E402
 
 if len(sys.argv) < 5:
@@ -37,18 +38,8 @@ def expect(condition, what):
     return condition
 
 
-def pg_bin(name):
-    root = "/usr/lib/postgresql"
-    versions = sorted((d for d in os.listdir(root) if d.isdigit()), key=int) if os.path.isdir(root) else []
-    for v in reversed(versions):
-        if os.access(f"{root}/{v}/bin/{name}", os.X_OK):
-            return f"{root}/{v}/bin/{name}"
-    return name
-
-
 def pg_ctl(*argv):
-    base = [pg_bin("pg_ctl"), "-D", PG] + list(argv)
-    return subprocess.run((["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []) + base, capture_output=True, text=True)
+    return pglocal.pg_ctl(PG, *argv)
 
 
 def serve(port, log):

@@ -127,10 +127,9 @@ struct ConsoleAdminPages: Sendable {
             _ = try await service.createUser(.init(body: .json(.init(login: form.text("login") ?? "", displayName: form.text("displayName") ?? "",
                                                                      role: role, bankId: bankId, password: form["password"])))).created
         } catch {
-            let problem = ProblemMiddleware<AppRequestContext>.problem(for: error)
-            guard problem.status.kind == .clientError else { throw error }
             // Shown beside the field, with everything typed kept but the password.
-            return try await users(r, form: form, problem: problem)
+            _ = try ConsoleFormReader.problems(refusing: error)
+            return try await users(r, form: form, problem: ProblemMiddleware<AppRequestContext>.problem(for: error))
         }
         return ConsoleLayout.redirect("/console/users")
     }

@@ -93,6 +93,14 @@ struct ConsoleFormReader {
         return v
     }
 
+    /// The problems of a refusal, to show beside the form's fields; anything else (a missing record,
+    /// a database outage, a fault) is thrown on, to be shown as a page of its own.
+    static func problems(refusing error: any Error) throws -> [FieldError] {
+        let problem = ProblemMiddleware<AppRequestContext>.problem(for: error)
+        guard problem.status.kind == .clientError, problem.status != .notFound else { throw error }
+        return problems(of: problem)
+    }
+
     /// The problems a refused request names, for the fields they belong to.
     static func problems(of problem: APIProblem) -> [FieldError] {
         if !problem.errors.isEmpty { return problem.errors }

@@ -101,9 +101,7 @@ struct ConsoleRecordPages: Sendable {
             }
             return ConsoleLayout.redirect("/console/firms/\(saved.id)")
         } catch {
-            let problem = ProblemMiddleware<AppRequestContext>.problem(for: error)
-            guard problem.status.kind == .clientError, problem.status != .notFound else { throw error }
-            return firmForm(r, id: id, values: values, problems: ConsoleFormReader.problems(of: problem))
+            return firmForm(r, id: id, values: values, problems: try ConsoleFormReader.problems(refusing: error))
         }
     }
 
@@ -147,10 +145,7 @@ struct ConsoleRecordPages: Sendable {
             _ = try await service.createAsset(.init(headers: .init(idempotencyKey: form["_key"]), body: .json(input))).created
             return ConsoleLayout.redirect("/console/firms/\(firmId)")
         } catch {
-            let problem = ProblemMiddleware<AppRequestContext>.problem(for: error)
-            guard problem.status.kind == .clientError, problem.status != .notFound else { throw error }
-            var problems = ConsoleFormReader.problems(of: problem)
-            problems = problems.map { $0.field == "_type" ? FieldError($0.code, field: "type", zh: $0.zh, en: $0.en) : $0 }
+            let problems = try ConsoleFormReader.problems(refusing: error).map { $0.field == "_type" ? FieldError($0.code, field: "type", zh: $0.zh, en: $0.en) : $0 }
             return assetForm(r, firmId: firmId, values: form.values, problems: problems)
         }
     }
@@ -189,9 +184,7 @@ struct ConsoleRecordPages: Sendable {
             let asset = try await service.getAsset(.init(path: .init(assetId: assetId))).ok.body.json
             return ConsoleLayout.redirect("/console/firms/\(asset.firmId)")
         } catch {
-            let problem = ProblemMiddleware<AppRequestContext>.problem(for: error)
-            guard problem.status.kind == .clientError, problem.status != .notFound else { throw error }
-            return valuationForm(r, assetId: assetId, values: form.values, problems: ConsoleFormReader.problems(of: problem))
+            return valuationForm(r, assetId: assetId, values: form.values, problems: try ConsoleFormReader.problems(refusing: error))
         }
     }
 
