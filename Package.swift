@@ -39,6 +39,12 @@ let package = Package(
             ],
             resources: [.copy("Migrations")]
         ),
+        // Use cases: one function per operation over core inputs and results, one error type
+        // (WorkflowError). The HTTP handlers (and a console) call these; repositories only read and write rows.
+        .target(
+            name: "PledgeWorkflows",
+            dependencies: ["PledgeCore", "PledgeStore"]
+        ),
         // Files people have (CSV in UTF-8 / GB18030, .xlsx) read into core inputs, and tables written back out.
         .target(
             name: "PledgeImport",
@@ -66,7 +72,7 @@ let package = Package(
         .target(
             name: "PledgeServer",
             dependencies: [
-                "PledgeCore", "PledgeStore", "PledgeAPI",
+                "PledgeCore", "PledgeStore", "PledgeWorkflows", "PledgeAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -113,6 +119,10 @@ let package = Package(
         .testTarget(
             name: "PledgeStoreTests",
             dependencies: ["PledgeStore", "PledgeCore", "PledgeTestSupport"]
+        ),
+        .testTarget(
+            name: "PledgeWorkflowTests",
+            dependencies: ["PledgeWorkflows", "PledgeStore", "PledgeCore", "PledgeTestSupport"]
         ),
         .testTarget(
             name: "PledgeServerTests",

@@ -3,11 +3,12 @@ import Logging
 import PledgeAPI
 import PledgeCore
 import PledgeStore
+import PledgeWorkflows
 import PostgresNIO
 import Prometheus
 
 /// Implements the operations of openapi.yaml. Each handler maps the generated input to a core
-/// input, lets the core validate it, and hands the result to one repository call.
+/// input and hands it to one workflow (PledgeWorkflows) or, for plain records, one repository call.
 struct PledgeService: APIProtocol {
     let firms: FirmRepository
     let assets: AssetRepository
@@ -27,6 +28,8 @@ struct PledgeService: APIProtocol {
     let throttle: LoginThrottle
     let boundary: BankBoundary
     let matchIndex: MatchIndex
+    let applicationFlow: ApplicationWorkflow
+    let ledger: LedgerWorkflow
     let client: PostgresClient
     let metrics: PrometheusCollectorRegistry
     let logger: Logger
@@ -59,7 +62,12 @@ struct PledgeService: APIProtocol {
         self.throttle = throttle
         self.boundary = boundary
         self.matchIndex = matchIndex ?? MatchIndex(repository: matching, logger: logger, today: today)
+        applicationFlow = ApplicationWorkflow(lifecycle: lifecycle, matching: matching, database: database)
+        ledger = LedgerWorkflow(lifecycle: lifecycle, applications: applicationFlow)
     }
+
+    /// The caller of the current request, as the workflows take it.
+    var caller: Caller { boundary.caller }
 }
 
 public enum BusinessCalendar {
@@ -95,21 +103,12 @@ enum Paging {
     static func cursor(_ next: Int64?) -> String? { next.map(String.init) }
 }
 
+/// Versions as HTTP sends them (VersionTag reads and writes the text).
 enum ETag {
-    static func make(_ version: Int) -> String { "\"\(version)\"" }
+    static func make(_ version: Int) -> String { VersionTag.make(version) }
 
     /// Reads `"3"`, `W/"3"` or `3`; anything else is a client error.
-    static func version(from header: String?) throws -> Int? {
-        guard let header else { return nil }
-        var text = header.trimmingCharacters(in: .whitespaces)
-        if text.hasPrefix("W/") { text.removeFirst(2) }
-        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        guard let version = Int(text), version >= 1 else {
-            throw APIProblem(.badRequest, code: "invalid_if_match", zh: "If-Match 头应为读取时得到的 ETag，如 \"3\"",
-                             en: "If-Match must be the ETag you read, e.g. \"3\"", field: "If-Match")
-        }
-        return version
-    }
+    static func version(from header: String?) throws -> Int? { try VersionTag.version(from: header) }
 }
 
 extension Date {

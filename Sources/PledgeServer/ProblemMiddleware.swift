@@ -5,6 +5,7 @@ import NIOCore
 import OpenAPIRuntime
 import PledgeCore
 import PledgeStore
+import PledgeWorkflows
 import PostgresNIO
 
 /// The one place where errors become responses: every expected failure turns into problem+json
@@ -52,6 +53,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         if let violation = StoreError.map(LoggedError.root(error)) as? StoreError { return problem(for: violation) }
         switch error {
         case let p as APIProblem: return p
+        case let w as WorkflowError: return APIProblem(w)
         case is NIOTooManyBytesError:
             return APIProblem(.contentTooLarge, code: "body_too_large", zh: "请求体超过 1 MiB", en: "The request body is over 1 MiB")
         case let v as ValidationFailure:
@@ -76,7 +78,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func problem(for error: ServerError) -> APIProblem {
         let inner = error.underlyingError
-        if inner is APIProblem || inner is ValidationFailure || inner is StoreError || inner is DecodingError || inner is HTTPError
+        if inner is APIProblem || inner is WorkflowError || inner is ValidationFailure || inner is StoreError || inner is DecodingError || inner is HTTPError
             || inner is NIOTooManyBytesError {
             return problem(for: inner)
         }
@@ -116,22 +118,5 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                           en: en, field: field.isEmpty ? nil : field)
     }
 
-    static func problem(for error: StoreError) -> APIProblem {
-        switch error {
-        case .notFound(let entity, let id):
-            return APIProblem(.notFound, code: "\(entity)_not_found", zh: "找不到编号为 \(id) 的记录", en: "No \(entity) with id \(id)",
-                              field: "\(entity)Id")
-        case .stale(let entity, let id, let current):
-            return APIProblem(.preconditionFailed, code: "stale_version",
-                              zh: "该记录已被他人修改（当前版本 \(current)），请重新读取后再改",
-                              en: "The \(entity) \(id) changed since you read it (now version \(current)); read it again",
-                              field: "If-Match", currentVersion: current)
-        case .archived(let entity, let id):
-            return APIProblem(.conflict, code: "archived", zh: "该记录已归档，不能修改", en: "The \(entity) \(id) is archived and cannot change")
-        case .conflict(let e):
-            return APIProblem(.conflict, code: e.code, zh: e.zh, en: e.en, field: e.field, errors: [e])
-        case .invalid(let e):
-            return APIProblem(.unprocessableContent, code: e.code, zh: e.zh, en: e.en, field: e.field, errors: [e])
-        }
-    }
+    static func problem(for error: StoreError) -> APIProblem { APIProblem(WorkflowError(error)) }
 }

@@ -242,24 +242,18 @@ public struct LifecycleRepository: Sendable {
         }
     }
 
-    /// The new loan repays the old one's outstanding principal; the pledge stays with the application.
-    public func renew(_ old: LoanRecord, principalFen: Fen, disbursedAt: Timestamp, maturityOn: CivilDate, rateBp: Int,
-                      reason: String?, actor: String, requestId: String?) async throws -> Int64 {
+    /// A renewal's rows: the old loan's closing repayment (LedgerRules.renewalEntries decides it),
+    /// the new loan, and its opening principal.
+    public func renew(_ old: LoanRecord, closing: LedgerEntry?, opening: LedgerEntry, disbursedAt: Timestamp, maturityOn: CivilDate,
+                      rateBp: Int, actor: String, requestId: String?) async throws -> Int64 {
         try await mapped {
-            let outstanding = old.figures.outstandingFen
-            let day = disbursedAt.beijingDate
-            if outstanding > 0 {
-                try await insertEntry(firmId: old.firmId, loanId: old.id,
-                                      LedgerEntry(id: 0, kind: .repayment, amountFen: outstanding, effectiveOn: day,
-                                                  reason: reason ?? "续贷结清 / repaid by renewal"),
-                                      actor: actor, requestId: requestId)
+            if let closing {
+                try await insertEntry(firmId: old.firmId, loanId: old.id, closing, actor: actor, requestId: requestId)
             }
             let id = try await insertLoan(firmId: old.firmId, applicationId: old.applicationId, bankId: old.bankId,
                                           productId: old.productId, disbursedAt: disbursedAt, maturityOn: maturityOn, rateBp: rateBp,
                                           renewalOf: old.id, actor: actor)
-            try await insertEntry(firmId: old.firmId, loanId: id,
-                                  LedgerEntry(id: 0, kind: .disbursement, amountFen: principalFen, effectiveOn: day),
-                                  actor: actor, requestId: requestId)
+            try await insertEntry(firmId: old.firmId, loanId: id, opening, actor: actor, requestId: requestId)
             return id
         }
     }
