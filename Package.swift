@@ -43,7 +43,10 @@ let package = Package(
         // (WorkflowError). The HTTP handlers (and a console) call these; repositories only read and write rows.
         .target(
             name: "PledgeWorkflows",
-            dependencies: ["PledgeCore", "PledgeStore"]
+            dependencies: [
+                "PledgeCore", "PledgeStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Files people have (CSV in UTF-8 / GB18030, .xlsx) read into core inputs, and tables written back out.
         .target(
@@ -91,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "pledgematch",
             dependencies: [
-                "PledgeServer", "PledgeStore", "PledgeCore", "PledgeImport", "PledgeImportStore",
+                "PledgeServer", "PledgeWorkflows", "PledgeStore", "PledgeCore", "PledgeImport", "PledgeImportStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -127,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "PledgeServerTests",
             dependencies: [
-                "PledgeServer", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeTestSupport",
+                "PledgeServer", "PledgeWorkflows", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

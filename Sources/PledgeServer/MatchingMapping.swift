@@ -1,5 +1,6 @@
 import PledgeAPI
 import PledgeCore
+import PledgeWorkflows
 
 /// Engine results in the API's shapes.
 extension PledgeService {
@@ -28,5 +29,36 @@ extension PledgeService {
     static func candidate(_ c: RankedCandidate) -> Components.Schemas.Candidate {
         .init(rank: c.rank, firmId: c.firm.id, firmName: c.firm.name, industryCode: c.firm.industryCode, town: c.firm.town,
               score: Double(c.key.centiPoints) / 100, centiPoints: c.key.centiPoints, capacityFen: c.key.capacityFen)
+    }
+
+    static func whatIfItem(_ item: MatchingWorkflow.WhatIfItem) -> Components.Schemas.WhatIfItem {
+        .init(productId: item.product.id, before: match(item.before, bankId: item.product.bankId),
+              after: match(item.after, bankId: item.product.bankId),
+              scoreChange: Double(item.after.score.centiPoints - item.before.score.centiPoints) / 100,
+              capacityChangeFen: item.after.capacityFen - item.before.capacityFen)
+    }
+}
+
+extension WhatIfInput {
+    /// The request's changes as core inputs; the workflow validates them.
+    init(_ body: Components.Schemas.WhatIfInput, firmId: Int64, asOf: String?) {
+        self.init(
+            valuations: (body.valuations ?? []).map {
+                .init(assetId: $0.assetId, valueFen: $0.valueFen, valuationDate: $0.valuationDate, validUntil: $0.validUntil)
+            },
+            newAssets: (body.newAssets ?? []).map { a in
+                .init(asset: AssetInput(
+                          firmId: firmId, type: a._type.rawValue, number: a.number, title: a.title, filingDate: a.filingDate,
+                          grantDate: a.grantDate, registrationDate: a.registrationDate, firstUseDate: a.firstUseDate,
+                          expiryDate: a.expiryDate, renewalCount: a.renewalCount ?? 0, legalStatus: a.legalStatus.rawValue,
+                          ipcClasses: a.ipcClasses ?? [], niceClasses: a.niceClasses ?? [],
+                          indicators: ValueIndicators(claims: a.indicators?.claims, forwardCitations: a.indicators?.forwardCitations,
+                                                      familySize: a.indicators?.familySize, licences: a.indicators?.licences,
+                                                      litigations: a.indicators?.litigations),
+                          coOwners: (a.coOwners ?? []).map { .init(name: $0.name, creditCode: $0.creditCode, shareBp: $0.shareBp,
+                                                                   consentToPledge: $0.consentToPledge) }),
+                      valueFen: a.valueFen, valuationDate: a.valuationDate, validUntil: a.validUntil)
+            },
+            productId: body.productId, amountFen: body.amountFen, termMonths: body.termMonths, asOf: asOf)
     }
 }

@@ -30,6 +30,7 @@ struct PledgeService: APIProtocol {
     let matchIndex: MatchIndex
     let applicationFlow: ApplicationWorkflow
     let ledger: LedgerWorkflow
+    let matchingFlow: MatchingWorkflow
     let client: PostgresClient
     let metrics: PrometheusCollectorRegistry
     let logger: Logger
@@ -64,6 +65,7 @@ struct PledgeService: APIProtocol {
         self.matchIndex = matchIndex ?? MatchIndex(repository: matching, logger: logger, today: today)
         applicationFlow = ApplicationWorkflow(lifecycle: lifecycle, matching: matching, database: database)
         ledger = LedgerWorkflow(lifecycle: lifecycle, applications: applicationFlow)
+        matchingFlow = MatchingWorkflow(index: self.matchIndex, products: products, consents: consents, audit: audit)
     }
 
     /// The caller of the current request, as the workflows take it.

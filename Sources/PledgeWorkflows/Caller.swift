@@ -7,10 +7,13 @@ import PledgeStore
 public struct Caller: Sendable, Equatable {
     public var principal: Principal?
     public var boundaryEnforced: Bool
+    /// The request's id, for the audit trail.
+    public var requestId: String?
 
-    public init(_ principal: Principal?, boundaryEnforced: Bool = true) {
+    public init(_ principal: Principal?, boundaryEnforced: Bool = true, requestId: String? = nil) {
         self.principal = principal
         self.boundaryEnforced = boundaryEnforced
+        self.requestId = requestId
     }
 
     /// The name written to the audit trail and the ledger.

@@ -5,6 +5,7 @@ import PledgeCore
 import PledgeServer
 import PledgeStore
 import PostgresNIO
+import PledgeWorkflows
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -10,7 +10,9 @@ struct BankBoundary: Sendable {
     var enforced = true
 
     /// The current request's caller, as the workflows take it (Caller holds the rules).
-    var caller: Caller { Caller(RequestPrincipal.current, boundaryEnforced: enforced) }
+    var caller: Caller {
+        Caller(RequestPrincipal.current, boundaryEnforced: enforced, requestId: RequestOrigin.current.requestId)
+    }
 
     /// The bank a list must be limited to, if any.
     var scope: Int64? { caller.bankScope }
