@@ -51,7 +51,7 @@ extension PledgeService {
         }
         return .ok(.init(headers: .init(cacheControl: "no-store"),
                          body: .json(.init(token: secret, tokenType: .bearer, expiresAt: token.expiresAt.apiTimestamp,
-                                           user: Self.user(user)))))
+                                           user: try Self.user(user)))))
     }
 
     /// Revokes the token in use (DELETE /auth/session). A retry finds the token revoked and gets 401,
@@ -65,17 +65,17 @@ extension PledgeService {
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
         let q = input.query
         let page = try await users.list(page: Paging.request(cursor: q.cursor, limit: q.limit, includeArchived: q.includeDisabled))
-        return .ok(.init(body: .json(.init(items: page.items.map(Self.user), nextCursor: Paging.cursor(page.nextCursor)))))
+        return .ok(.init(body: .json(.init(items: try page.items.map(Self.user), nextCursor: Paging.cursor(page.nextCursor)))))
     }
 
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
         guard case .json(let b) = input.body else { throw APIProblem.unsupportedBody }
-        let u = try UserInput(login: b.login, displayName: b.displayName, role: Role(rawValue: b.role.rawValue)!, bankId: b.bankId,
+        let u = try UserInput(login: b.login, displayName: b.displayName, role: try CoreEnum.of(b.role, Role.self), bankId: b.bankId,
                               password: b.password).validated()
         var hash: String?
         if let password = u.password { hash = try await Passwords.hash(password) }
         let user = try await users.create(login: u.login, displayName: u.displayName, role: u.role, bankId: u.bankId, passwordHash: hash)
-        return .created(.init(body: .json(Self.user(user))))
+        return .created(.init(body: .json(try Self.user(user))))
     }
 
     func disableUser(_ input: Operations.DisableUser.Input) async throws -> Operations.DisableUser.Output {
@@ -123,8 +123,8 @@ extension PledgeService {
         return credential?.principal.role == .administrator ? nil : (credential?.userId ?? -1)
     }
 
-    static func user(_ u: UserRecord) -> Components.Schemas.User {
-        .init(id: u.id, login: u.login, displayName: u.displayName, role: .init(rawValue: u.role.rawValue)!, bankId: u.bankId,
+    static func user(_ u: UserRecord) throws -> Components.Schemas.User {
+        .init(id: u.id, login: u.login, displayName: u.displayName, role: try CoreEnum.api(u.role), bankId: u.bankId,
               hasPassword: u.hasPassword, disabledAt: u.disabledAt?.apiTimestamp, createdAt: u.createdAt.apiTimestamp)
     }
 

@@ -14,7 +14,7 @@ extension PledgeService {
         let results = await evaluateAll(firm: firm, assets: assets, products: products, request: request)
         let bankOf = Dictionary(uniqueKeysWithValues: products.map { ($0.id, $0.bankId) })
         return .ok(.init(body: .json(.init(firmId: firm.id, asOf: request.asOf.api,
-                                           items: results.map { Self.match($0, bankId: bankOf[$0.productId] ?? 0) }))))
+                                           items: try results.map { try Self.match($0, bankId: bankOf[$0.productId] ?? 0) }))))
     }
 
     func getMatch(_ input: Operations.GetMatch.Input) async throws -> Operations.GetMatch.Output {
@@ -23,7 +23,7 @@ extension PledgeService {
         let product = try await currentProduct(input.path.productId)
         let request = try loanRequest(asOf: q.asOf, amount: q.amountFen, term: q.termMonths)
         let result = MatchEngine.evaluate(firm: firm, assets: assets, product: product, request: request)
-        return .ok(.init(body: .json(Self.match(result, bankId: product.bankId))))
+        return .ok(.init(body: .json(try Self.match(result, bankId: product.bankId))))
     }
 
     func listCandidates(_ input: Operations.ListCandidates.Input) async throws -> Operations.ListCandidates.Output {
@@ -60,7 +60,7 @@ extension PledgeService {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedBody }
         let changes = WhatIfInput(body, firmId: input.path.firmId, asOf: input.query.asOf)
         let (asOf, items) = try await matchingFlow.whatIf(firmId: input.path.firmId, changes, today: today())
-        return .ok(.init(body: .json(.init(firmId: input.path.firmId, asOf: asOf.api, items: items.map(Self.whatIfItem)))))
+        return .ok(.init(body: .json(.init(firmId: input.path.firmId, asOf: asOf.api, items: try items.map(Self.whatIfItem)))))
     }
 
     func getBatchCredit(_ input: Operations.GetBatchCredit.Input) async throws -> Operations.GetBatchCredit.Output {

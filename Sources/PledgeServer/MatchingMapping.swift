@@ -8,19 +8,19 @@ extension PledgeService {
         .init(code: g.code.rawValue, passed: g.passed, messageZh: g.zh, messageEn: g.en)
     }
 
-    static func match(_ r: MatchResult, bankId: Int64) -> Components.Schemas.Match {
+    static func match(_ r: MatchResult, bankId: Int64) throws -> Components.Schemas.Match {
         .init(firmId: r.firmId, productId: r.productId, bankId: bankId, asOf: r.request.asOf.api, eligible: r.eligible,
               amountFen: r.amountFen, termMonths: r.termMonths, capacityFen: r.capacityFen, shortfallFen: r.shortfallFen,
               package: r.package.map { .init(assetIds: $0.assetIds, lendableFen: $0.lendableFen, pledgedValueFen: $0.pledgedValueFen) },
               score: .init(total: Double(r.score.centiPoints) / 100, centiPoints: r.score.centiPoints,
-                           factors: r.score.factors.map {
-                               .init(code: .init(rawValue: $0.code.rawValue)!, weight: $0.weight,
+                           factors: try r.score.factors.map {
+                               .init(code: try CoreEnum.api($0.code), weight: $0.weight,
                                      points: Double($0.centiPoints) / 100, centiPoints: $0.centiPoints,
                                      messageZh: $0.zh, messageEn: $0.en)
                            }),
               firmGates: r.firmGates.map(gate),
-              assets: r.assets.map {
-                  .init(assetId: $0.assetId, _type: .init(rawValue: $0.type.rawValue)!, eligible: $0.eligible,
+              assets: try r.assets.map {
+                  .init(assetId: $0.assetId, _type: try CoreEnum.api($0.type), eligible: $0.eligible,
                         lendableFen: $0.lendableFen, valuePoints: $0.valuePoints, gates: $0.gates.map(gate))
               },
               summaryZh: r.summaryZh, summaryEn: r.summaryEn)
@@ -31,9 +31,9 @@ extension PledgeService {
               score: Double(c.key.centiPoints) / 100, centiPoints: c.key.centiPoints, capacityFen: c.key.capacityFen)
     }
 
-    static func whatIfItem(_ item: MatchingWorkflow.WhatIfItem) -> Components.Schemas.WhatIfItem {
-        .init(productId: item.product.id, before: match(item.before, bankId: item.product.bankId),
-              after: match(item.after, bankId: item.product.bankId),
+    static func whatIfItem(_ item: MatchingWorkflow.WhatIfItem) throws -> Components.Schemas.WhatIfItem {
+        .init(productId: item.product.id, before: try match(item.before, bankId: item.product.bankId),
+              after: try match(item.after, bankId: item.product.bankId),
               scoreChange: Double(item.after.score.centiPoints - item.before.score.centiPoints) / 100,
               capacityChangeFen: item.after.capacityFen - item.before.capacityFen)
     }

@@ -11,6 +11,11 @@ public enum ErrorMetadata {
             if let state = psql.serverInfo?[.sqlState] { metadata["sqlState"] = "\(state)" }
             if let constraint = psql.serverInfo?[.constraintName] { metadata["constraint"] = "\(constraint)" }
         }
+        if let unknown = error as? UnknownStoredCode {
+            metadata["table"] = "\(unknown.table)"
+            metadata["column"] = "\(unknown.column)"
+            metadata["value"] = "\(unknown.value)"
+        }
         return metadata
     }
 }

@@ -102,7 +102,7 @@ public struct FirmRepository: Sendable {
             name: r["name"].decode(String.self),
             industryCode: r["industry_code"].decode(String.self),
             town: r["town"].decode(String.self),
-            size: FirmSize(rawValue: r["size"].decode(String.self)) ?? .small,
+            size: StoredCode.decode(r["size"].decode(String.self), as: FirmSize.self, table: "firms", column: "size"),
             foundedOn: r["founded_on"].decode(CivilDate.self),
             annualRevenueFen: r["annual_revenue_fen"].decode(Int64?.self),
             rdExpenseFen: r["rd_expense_fen"].decode(Int64?.self),

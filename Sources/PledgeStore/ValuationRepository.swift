@@ -92,7 +92,7 @@ public struct ValuationRepository: Sendable {
         try StoredValuation(firmId: r["firm_id"].decode(Int64.self), record: Stored(row: r, fields: ValuationFields(
             assetId: r["asset_id"].decode(Int64.self),
             appraiser: r["appraiser"].decode(String.self),
-            method: ValuationMethod(rawValue: r["method"].decode(String.self)) ?? .income,
+            method: StoredCode.decode(r["method"].decode(String.self), as: ValuationMethod.self, table: "valuations", column: "method"),
             valueFen: r["value_fen"].decode(Int64.self),
             valuationDate: r["valuation_date"].decode(CivilDate.self),
             validUntil: r["valid_until"].decode(CivilDate.self),

@@ -30,7 +30,7 @@ public struct LoanFigures: Sendable, Equatable {
     public var interestPaidFen: Fen = 0
     public var outstandingFen: Fen { principalFen - repaidFen }
 
-    public enum Status: String, Sendable {
+    public enum Status: String, CaseIterable, Sendable {
         case active      // 正常
         case repaid      // 已结清
         case defaulted   // 已违约
