@@ -83,7 +83,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem(for: inner)
         }
         let cause = "\(inner)"
-        if cause.contains("If-Match") {
+        if missesRequiredIfMatch(error) {
             return APIProblem(.preconditionRequired, code: "if_match_required",
                               zh: "修改前请在 If-Match 头中带上读取到的版本（ETag）",
                               en: "Send the version you read (its ETag) in If-Match", field: "If-Match")
@@ -100,6 +100,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         default:
             return APIProblem(.internalServerError, code: "internal_error", zh: "服务器内部错误，已记录", en: "Internal error; it has been logged")
         }
+    }
+
+    /// The request could not become the operation's input, and the operation requires an If-Match
+    /// header (per the contract) that the request does not carry.
+    static func missesRequiredIfMatch(_ error: ServerError) -> Bool {
+        guard error.operationInput == nil, error.request.headerFields[.ifMatch] == nil else { return false }
+        return Contract.shared.operations[error.operationID]?.requiredHeaders.contains("if-match") ?? false
     }
 
     static func problem(for error: DecodingError) -> APIProblem {
