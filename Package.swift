@@ -48,6 +48,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the service does not need to run: the demo dataset and its loader, benchmark data
+        // generators, and the plain-SQL references the engine and the rollups are tested against.
+        .target(
+            name: "PledgeTooling",
+            dependencies: [
+                "PledgeCore", "PledgeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Files people have (CSV in UTF-8 / GB18030, .xlsx) read into core inputs, and tables written back out.
         .target(
             name: "PledgeImport",
@@ -94,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "pledgematch",
             dependencies: [
-                "PledgeServer", "PledgeWorkflows", "PledgeStore", "PledgeCore", "PledgeImport", "PledgeImportStore",
+                "PledgeServer", "PledgeWorkflows", "PledgeTooling", "PledgeStore", "PledgeCore", "PledgeImport", "PledgeImportStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -114,14 +124,14 @@ let package = Package(
             ],
             path: "Tests/PledgeTestSupport"
         ),
-        .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore"]),
+        .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore", "PledgeTooling"]),
         .testTarget(
             name: "PledgeImportTests",
             dependencies: ["PledgeImport", "PledgeImportStore", "PledgeCore", "PledgeStore", "PledgeTestSupport"]
         ),
         .testTarget(
             name: "PledgeStoreTests",
-            dependencies: ["PledgeStore", "PledgeCore", "PledgeTestSupport"]
+            dependencies: ["PledgeStore", "PledgeCore", "PledgeTooling", "PledgeTestSupport"]
         ),
         .testTarget(
             name: "PledgeWorkflowTests",
@@ -130,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "PledgeServerTests",
             dependencies: [
-                "PledgeServer", "PledgeWorkflows", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeTestSupport",
+                "PledgeServer", "PledgeWorkflows", "PledgeTooling", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

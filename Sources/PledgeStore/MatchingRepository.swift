@@ -139,7 +139,7 @@ public struct MatchingRepository: Sendable {
         """
 
     /// The firm's loans in default (违约): a default entry whose sum, after corrections, is still positive.
-    static func defaultedLoans(_ firm: String) -> String {
+    public static func defaultedLoans(_ firm: String) -> String {
         """
         (SELECT count(*) FROM (SELECT 1 FROM loan_entries e WHERE e.firm_id = \(firm).id AND e.kind = 'default'
                                 GROUP BY e.loan_id HAVING sum(e.amount_fen) > 0) d)::int

@@ -6,6 +6,7 @@ import PledgeServer
 import PledgeStore
 import PostgresNIO
 import PledgeWorkflows
+import PledgeTooling
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -6,6 +6,7 @@ import PostgresNIO
 import Testing
 @testable import PledgeServer
 import PledgeWorkflows
+import PledgeTooling
 
 /// The in-memory ranking and the one-query SQL ranking must agree exactly: same firms, same order,
 /// same capacity and score, on data neither was written for.
