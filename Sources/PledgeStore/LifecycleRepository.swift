@@ -109,7 +109,7 @@ public struct LifecycleRepository: Sendable {
     public func application(id: Int64, lock: Bool = false) async throws -> ApplicationRecord? {
         let rows = try await client.query(PostgresQuery(unsafeSQL: """
             SELECT \(Self.applicationColumns) FROM applications a WHERE a.id = $1 \(lock ? "FOR UPDATE" : "")
-            """, binds: Self.binds(id)), logger: logger)
+            """, binds: PostgresBindings.one(id)), logger: logger)
         guard var record = try await decodeAll(rows, Self.decodeApplication).first else { return nil }
         let steps = try await client.query("""
             SELECT seq, action, from_state, to_state, actor, reason, at FROM application_transitions
@@ -145,7 +145,7 @@ public struct LifecycleRepository: Sendable {
         return Page(fetched: try await decodeAll(rows, Self.decodeApplication), limit: page.limit, id: \.id)
     }
 
-    /// Moves a locked application whose version the caller checked; returns false if it changed meanwhile.
+    /// Moves a locked application whose version the caller checked, and records the step.
     public func move(_ app: ApplicationRecord, action: ApplicationAction, to state: ApplicationState, actor: String,
                      reason: String?) async throws {
         _ = try await client.query("""
@@ -199,7 +199,7 @@ public struct LifecycleRepository: Sendable {
                     """, logger: logger)
             }
         } catch {
-            guard let psql = Self.psql(error), psql.serverInfo?[.constraintName] == "pledge_assets_one_active" else { throw error }
+            guard let psql = PSQLError.within(error), psql.serverInfo?[.constraintName] == "pledge_assets_one_active" else { throw error }
             throw try await pledgeConflict(app)
         }
     }
@@ -282,7 +282,7 @@ public struct LifecycleRepository: Sendable {
     public func loan(id: Int64, lock: Bool = false) async throws -> LoanRecord? {
         let rows = try await client.query(PostgresQuery(unsafeSQL: """
             SELECT \(Self.loanColumns) FROM loans l WHERE l.id = $1 \(lock ? "FOR UPDATE" : "")
-            """, binds: Self.binds(id)), logger: logger)
+            """, binds: PostgresBindings.one(id)), logger: logger)
         guard let loan = try await decodeAll(rows, Self.decodeLoan).first else { return nil }
         return try await withDetails([loan]).first
     }
@@ -339,18 +339,6 @@ public struct LifecycleRepository: Sendable {
     }
 
     // MARK: Decoding
-
-    static func binds(_ id: Int64) -> PostgresBindings {
-        var b = PostgresBindings()
-        b.append(id)
-        return b
-    }
-
-    static func psql(_ error: any Error) -> PSQLError? {
-        if let p = error as? PSQLError { return p }
-        if let t = error as? PostgresTransactionError, let inner = t.closureError ?? t.commitError { return psql(inner) }
-        return nil
-    }
 
     static func decodeApplication(_ r: PostgresRandomAccessRow) throws -> ApplicationRecord {
         ApplicationRecord(

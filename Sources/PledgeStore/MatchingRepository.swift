@@ -105,10 +105,10 @@ public struct MatchingRepository: Sendable {
     /// (and the row locks it holds) applies: the gates checked again on approval and disbursement.
     public func firm(_ id: Int64, using db: Database) async throws -> (firm: MatchFirm, assets: [MatchAsset])? {
         let firms = try await db.query(PostgresQuery(unsafeSQL: Self.firmSelect + " WHERE f.archived_at IS NULL AND f.id = $1",
-                                                     binds: LifecycleRepository.binds(id)), logger: logger)
+                                                     binds: PostgresBindings.one(id)), logger: logger)
         guard let firm = try await decodeAll(firms, { try Self.decodeFirm($0) }).first else { return nil }
         let assets = try await db.query(PostgresQuery(unsafeSQL: Self.assetSelect + " WHERE a.archived_at IS NULL AND a.firm_id = $1",
-                                                      binds: LifecycleRepository.binds(id)), logger: logger)
+                                                      binds: PostgresBindings.one(id)), logger: logger)
         return (firm, try await decodeAll(assets, { try Self.decodeAsset($0) }))
     }
 
