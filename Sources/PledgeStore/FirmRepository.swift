@@ -67,8 +67,7 @@ public struct FirmRepository: Sendable {
     }
 
     public func update(id: Int64, expectedVersion: Int, _ f: FirmFields) async throws -> Stored<FirmFields> {
-        let updated = try await mapped {
-            try await one(client.query("""
+        try await versioned.update(id: id, """
                 UPDATE firms SET credit_code = \(f.creditCode), name = \(f.name), industry_code = \(f.industryCode),
                     town = \(f.town), size = \(f.size.rawValue), founded_on = \(f.foundedOn),
                     annual_revenue_fen = \(f.annualRevenueFen), rd_expense_fen = \(f.rdExpenseFen),
@@ -78,10 +77,7 @@ public struct FirmRepository: Sendable {
                     version = version + 1, updated_at = now()
                 WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
                 RETURNING \(unescaped: Self.columns)
-                """, logger: logger))
-        }
-        if let updated { return updated }
-        throw try await versioned.explainMiss(id: id)
+                """, Self.decode)
     }
 
     public func archive(id: Int64, expectedVersion: Int?) async throws {
