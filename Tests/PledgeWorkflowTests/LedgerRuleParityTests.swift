@@ -17,28 +17,32 @@ struct LedgerRuleParityTests {
         (.repayment, -1, false),
     ]
 
-    @Test("Each next entry is refused by both or by neither", arguments: cases.indices)
-    func sameVerdict(_ index: Int) async throws {
-        let (kind, amount, correcting) = Self.cases[index]
+    /// One database for all the cases (a loan each), so the check costs one clone of the template.
+    @Test("Each next entry is refused by both or by neither")
+    func sameVerdict() async throws {
         try await TestDatabase.withDatabase { client in
             let f = LedgerFixture(client: client)
             let bank = try await f.bank("PR")
             let product = try await f.product(bank: bank, code: "PR1")
-            let firm = try await f.firm(401)
-            let loan = try await f.loan(firm: firm, bank: bank, product: product, amountFen: 1_000, disbursedAt: "2026-01-10T02:00:00Z")
-            let first = try await f.firstEntry(of: loan)
-            let principal = LedgerEntry(id: first, kind: .disbursement, amountFen: 1_000, effectiveOn: CivilDate(year: 2026, month: 1, day: 10)!)
-            let next = LedgerEntry(id: 0, kind: kind, amountFen: amount, effectiveOn: CivilDate(year: 2026, month: 2, day: 1)!,
-                                   correctsId: correcting ? first : nil)
-            let swiftRefuses = LoanFigures([principal, next]).problem != nil
-            var sqlRefuses = false
-            do {
-                try await f.entry(loan, kind: kind.rawValue, amountFen: amount, effectiveOn: "2026-02-01",
-                                  recordedAt: "2026-02-01T02:00:00Z", corrects: correcting ? first : nil)
-            } catch {
-                sqlRefuses = true
+            for (index, (kind, amount, correcting)) in Self.cases.enumerated() {
+                let firm = try await f.firm(401 + index)
+                let loan = try await f.loan(firm: firm, bank: bank, product: product, amountFen: 1_000,
+                                            disbursedAt: "2026-01-10T02:00:00Z")
+                let first = try await f.firstEntry(of: loan)
+                let principal = LedgerEntry(id: first, kind: .disbursement, amountFen: 1_000,
+                                            effectiveOn: CivilDate(year: 2026, month: 1, day: 10)!)
+                let next = LedgerEntry(id: 0, kind: kind, amountFen: amount, effectiveOn: CivilDate(year: 2026, month: 2, day: 1)!,
+                                       correctsId: correcting ? first : nil)
+                let swiftRefuses = LoanFigures([principal, next]).problem != nil
+                var sqlRefuses = false
+                do {
+                    try await f.entry(loan, kind: kind.rawValue, amountFen: amount, effectiveOn: "2026-02-01",
+                                      recordedAt: "2026-02-01T02:00:00Z", corrects: correcting ? first : nil)
+                } catch {
+                    sqlRefuses = true
+                }
+                #expect(swiftRefuses == sqlRefuses, "\(kind) \(amount) correcting: \(correcting)")
             }
-            #expect(swiftRefuses == sqlRefuses, "\(kind) \(amount) correcting: \(correcting)")
         }
     }
 }
