@@ -39,6 +39,25 @@ let package = Package(
             ],
             resources: [.copy("Migrations")]
         ),
+        // Use cases: one function per operation over core inputs and results, one error type
+        // (WorkflowError). The HTTP handlers (and a console) call these; repositories only read and write rows.
+        .target(
+            name: "PledgeWorkflows",
+            dependencies: [
+                "PledgeCore", "PledgeStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // What the service does not need to run: the demo dataset and its loader, benchmark data
+        // generators, and the plain-SQL references the engine and the rollups are tested against.
+        .target(
+            name: "PledgeTooling",
+            dependencies: [
+                "PledgeCore", "PledgeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Files people have (CSV in UTF-8 / GB18030, .xlsx) read into core inputs, and tables written back out.
         .target(
             name: "PledgeImport",
@@ -66,7 +85,7 @@ let package = Package(
         .target(
             name: "PledgeServer",
             dependencies: [
-                "PledgeCore", "PledgeStore", "PledgeAPI",
+                "PledgeCore", "PledgeStore", "PledgeWorkflows", "PledgeAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -85,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "pledgematch",
             dependencies: [
-                "PledgeServer", "PledgeStore", "PledgeCore", "PledgeImport", "PledgeImportStore",
+                "PledgeServer", "PledgeWorkflows", "PledgeTooling", "PledgeStore", "PledgeCore", "PledgeImport", "PledgeImportStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -105,19 +124,23 @@ let package = Package(
             ],
             path: "Tests/PledgeTestSupport"
         ),
-        .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore"]),
+        .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore", "PledgeTooling"]),
         .testTarget(
             name: "PledgeImportTests",
             dependencies: ["PledgeImport", "PledgeImportStore", "PledgeCore", "PledgeStore", "PledgeTestSupport"]
         ),
         .testTarget(
             name: "PledgeStoreTests",
-            dependencies: ["PledgeStore", "PledgeCore", "PledgeTestSupport"]
+            dependencies: ["PledgeStore", "PledgeCore", "PledgeTooling", "PledgeTestSupport"]
+        ),
+        .testTarget(
+            name: "PledgeWorkflowTests",
+            dependencies: ["PledgeWorkflows", "PledgeStore", "PledgeCore", "PledgeTestSupport"]
         ),
         .testTarget(
             name: "PledgeServerTests",
             dependencies: [
-                "PledgeServer", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeTestSupport",
+                "PledgeServer", "PledgeWorkflows", "PledgeTooling", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

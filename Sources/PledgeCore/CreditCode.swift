@@ -1,7 +1,7 @@
 /// Unified social credit code (统一社会信用代码), GB 32100-2015: 18 characters from a 31-symbol
 /// alphabet (no I, O, Z, S, V); the 18th is a check character over the first 17.
 public enum CreditCode {
-    static let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+    public static let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
     static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
     /// The code as pasted from a document (`9150 0102 MA5U…`, `91500102-MA5U…`, full-width

@@ -14,44 +14,12 @@ extension PledgeService {
         guard login.count <= 63, !login.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw AccessProblem.badCredentials
         }
-        // Each step leases the request pool briefly; no connection is held while bcrypt runs, so a
-        // burst of sign-ins cannot take the connections other requests need.
-        let attempt = try await database.withRequestConnection {
-            try await users.claimAttempt(login: login, address: origin.address, throttle: throttle)
-        }
-        guard case .allowed(let attemptId) = attempt else {
-            let limit: LoginThrottle.Limit = if case .refused(let l) = attempt { l } else { .account }
-            try await database.withRequestConnection {
-                try await audit.record(action: "login_refused", entity: "user", entityId: nil, actor: login,
-                                       requestId: origin.requestId, details: ["address": origin.address, "limit": "\(limit)"])
-            }
-            throw AccessProblem.throttled(limit, retryAfter: throttle.windowSeconds)
-        }
-        let found = try await database.withRequestConnection { try await users.credentials(login: login) }
-        // bcrypt stops at a NUL and after 72 bytes, and no stored password is longer or holds one: such
-        // an attempt is wrong whatever it starts with (the decoy keeps its timing).
-        let plausible = body.password.utf8.count <= UserInput.maximumPasswordBytes && !body.password.utf8.contains(0)
-        guard try await Passwords.verify(body.password, hash: plausible ? found?.passwordHash : nil), plausible,
-              let user = found?.user else {
-            // The attempt's failure row is already written (claimAttempt).
-            try await database.withRequestConnection {
-                try await audit.record(action: "login_failed", entity: "user", entityId: found?.user.id, actor: login,
-                                       requestId: origin.requestId, details: ["address": origin.address])
-            }
-            throw AccessProblem.badCredentials
-        }
-        let secret = TokenSecret.make()
-        let token = try await database.withRequestConnection {
-            try await users.forgiveAttempt(attemptId)
-            let token = try await users.createToken(userId: user.id, kind: "session", name: "login", secret: secret,
-                                                    expiresAt: Date().addingTimeInterval(TokenSecret.sessionLifetime))
-            try await audit.record(action: "login", entity: "user", entityId: user.id, actor: user.login,
-                                   requestId: origin.requestId, details: ["address": origin.address, "tokenId": "\(token.id)"])
-            return token
-        }
+        let attemptId = try await admitSignIn(login: login, origin: origin)
+        let user = try await checkPassword(body.password, login: login, origin: origin)
+        let (secret, token) = try await openSession(user, attemptId: attemptId, origin: origin)
         return .ok(.init(headers: .init(cacheControl: "no-store"),
                          body: .json(.init(token: secret, tokenType: .bearer, expiresAt: token.expiresAt.apiTimestamp,
-                                           user: Self.user(user)))))
+                                           user: try Self.user(user)))))
     }
 
     /// Revokes the token in use (DELETE /auth/session). A retry finds the token revoked and gets 401,
@@ -65,17 +33,17 @@ extension PledgeService {
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
         let q = input.query
         let page = try await users.list(page: Paging.request(cursor: q.cursor, limit: q.limit, includeArchived: q.includeDisabled))
-        return .ok(.init(body: .json(.init(items: page.items.map(Self.user), nextCursor: Paging.cursor(page.nextCursor)))))
+        return .ok(.init(body: .json(.init(items: try page.items.map(Self.user), nextCursor: Paging.cursor(page.nextCursor)))))
     }
 
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
         guard case .json(let b) = input.body else { throw APIProblem.unsupportedBody }
-        let u = try UserInput(login: b.login, displayName: b.displayName, role: Role(rawValue: b.role.rawValue)!, bankId: b.bankId,
+        let u = try UserInput(login: b.login, displayName: b.displayName, role: try CoreEnum.of(b.role, Role.self), bankId: b.bankId,
                               password: b.password).validated()
         var hash: String?
         if let password = u.password { hash = try await Passwords.hash(password) }
         let user = try await users.create(login: u.login, displayName: u.displayName, role: u.role, bankId: u.bankId, passwordHash: hash)
-        return .created(.init(body: .json(Self.user(user))))
+        return .created(.init(body: .json(try Self.user(user))))
     }
 
     func disableUser(_ input: Operations.DisableUser.Input) async throws -> Operations.DisableUser.Output {
@@ -123,8 +91,8 @@ extension PledgeService {
         return credential?.principal.role == .administrator ? nil : (credential?.userId ?? -1)
     }
 
-    static func user(_ u: UserRecord) -> Components.Schemas.User {
-        .init(id: u.id, login: u.login, displayName: u.displayName, role: .init(rawValue: u.role.rawValue)!, bankId: u.bankId,
+    static func user(_ u: UserRecord) throws -> Components.Schemas.User {
+        .init(id: u.id, login: u.login, displayName: u.displayName, role: try CoreEnum.api(u.role), bankId: u.bankId,
               hasPassword: u.hasPassword, disabledAt: u.disabledAt?.apiTimestamp, createdAt: u.createdAt.apiTimestamp)
     }
 

@@ -8,6 +8,7 @@ import PledgeCore
 import PledgeStore
 import Prometheus
 import ServiceLifecycle
+import PledgeWorkflows
 
 public struct AppConfiguration: Sendable {
     public var host: String

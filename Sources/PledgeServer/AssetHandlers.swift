@@ -9,19 +9,19 @@ extension PledgeService {
                                  legalStatus: q.legalStatus.flatMap { LegalStatus(rawValue: $0.rawValue) })
         let page = try await assets.list(filter, page: Paging.request(cursor: q.cursor, limit: q.limit,
                                                                       includeArchived: q.includeArchived))
-        return .ok(.init(body: .json(.init(items: page.items.map(Self.asset), nextCursor: Paging.cursor(page.nextCursor)))))
+        return .ok(.init(body: .json(.init(items: try page.items.map(Self.asset), nextCursor: Paging.cursor(page.nextCursor)))))
     }
 
     func createAsset(_ input: Operations.CreateAsset.Input) async throws -> Operations.CreateAsset.Output {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedBody }
         let asset = try await assets.create(Self.assetInput(body).validated(today: today()))
         return .created(.init(headers: .init(eTag: ETag.make(asset.version), location: "/assets/\(asset.id)"),
-                              body: .json(Self.asset(asset))))
+                              body: .json(try Self.asset(asset))))
     }
 
     func getAsset(_ input: Operations.GetAsset.Input) async throws -> Operations.GetAsset.Output {
         let asset = try await assets.get(id: input.path.assetId)
-        return .ok(.init(headers: .init(eTag: ETag.make(asset.version)), body: .json(Self.asset(asset))))
+        return .ok(.init(headers: .init(eTag: ETag.make(asset.version)), body: .json(try Self.asset(asset))))
     }
 
     func updateAsset(_ input: Operations.UpdateAsset.Input) async throws -> Operations.UpdateAsset.Output {
@@ -29,7 +29,7 @@ extension PledgeService {
         let version = try ETag.version(from: input.headers.ifMatch)!
         let asset = try await assets.update(id: input.path.assetId, expectedVersion: version,
                                             Self.assetInput(body).validated(today: today()))
-        return .ok(.init(headers: .init(eTag: ETag.make(asset.version)), body: .json(Self.asset(asset))))
+        return .ok(.init(headers: .init(eTag: ETag.make(asset.version)), body: .json(try Self.asset(asset))))
     }
 
     func archiveAsset(_ input: Operations.ArchiveAsset.Input) async throws -> Operations.ArchiveAsset.Output {
@@ -51,14 +51,14 @@ extension PledgeService {
             })
     }
 
-    static func asset(_ s: Stored<AssetFields>) -> Components.Schemas.Asset {
+    static func asset(_ s: Stored<AssetFields>) throws -> Components.Schemas.Asset {
         let f = s.fields, i = f.indicators
         return .init(
             id: s.id, version: s.version, createdAt: s.createdAt.apiTimestamp, updatedAt: s.updatedAt.apiTimestamp,
-            archivedAt: s.archivedAt?.apiTimestamp, firmId: f.firmId, _type: .init(rawValue: f.type.rawValue)!,
+            archivedAt: s.archivedAt?.apiTimestamp, firmId: f.firmId, _type: try CoreEnum.api(f.type),
             number: f.number, title: f.title, filingDate: f.filingDate?.api, grantDate: f.grantDate?.api,
             registrationDate: f.registrationDate?.api, firstUseDate: f.firstUseDate?.api, expiryDate: f.expiryDate?.api,
-            renewalCount: f.renewalCount, legalStatus: .init(rawValue: f.legalStatus.rawValue)!, ipcClasses: f.ipcClasses,
+            renewalCount: f.renewalCount, legalStatus: try CoreEnum.api(f.legalStatus), ipcClasses: f.ipcClasses,
             niceClasses: f.niceClasses,
             indicators: .init(claims: i.claims, forwardCitations: i.forwardCitations, familySize: i.familySize,
                               licences: i.licences, litigations: i.litigations),

@@ -29,10 +29,10 @@ extension PledgeService {
             day = parsed
         }
         let alerts = try await auditTrail.alerts(asOf: day, bankId: boundary.scope)
-        return .ok(.init(body: .json(.init(asOf: day.api, items: alerts.map { Self.alert($0, asOf: day) }))))
+        return .ok(.init(body: .json(.init(asOf: day.api, items: try alerts.map { try Self.alert($0, asOf: day) }))))
     }
 
-    static func alert(_ a: AlertRecord, asOf day: CivilDate) -> Components.Schemas.Alert {
+    static func alert(_ a: AlertRecord, asOf day: CivilDate) throws -> Components.Schemas.Alert {
         let left = day.days(until: a.due)
         let (zh, en): (String, String) = switch a.kind {
         case .valuationExpiring:
@@ -45,7 +45,7 @@ extension PledgeService {
             ("\(a.firmName) 质押的资产 #\(a.assetId ?? 0) 保护期于 \(a.due) 届满，早于贷款 #\(a.loanId ?? 0) 的到期日",
              "Pledged asset #\(a.assetId ?? 0) of \(a.firmName) expires on \(a.due), before loan #\(a.loanId ?? 0) matures")
         }
-        return .init(kind: .init(rawValue: a.kind.rawValue)!, due: a.due.api, daysLeft: left, firmId: a.firmId, assetId: a.assetId,
+        return .init(kind: try CoreEnum.api(a.kind), due: a.due.api, daysLeft: left, firmId: a.firmId, assetId: a.assetId,
                      valuationId: a.valuationId, loanId: a.loanId, messageZh: zh, messageEn: en)
     }
 }

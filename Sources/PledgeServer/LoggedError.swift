@@ -10,13 +10,7 @@ enum LoggedError {
     static func metadata(_ error: any Error) -> Logger.Metadata {
         var metadata: Logger.Metadata = ["errorType": "\(type(of: error))"]
         if let server = error as? ServerError { metadata["operation"] = "\(server.operationID)" }
-        let root = root(error)
-        metadata["rootType"] = "\(type(of: root))"
-        if let psql = root as? PSQLError {
-            metadata["psqlCode"] = "\(psql.code)"
-            if let state = psql.serverInfo?[.sqlState] { metadata["sqlState"] = "\(state)" }
-            if let constraint = psql.serverInfo?[.constraintName] { metadata["constraint"] = "\(constraint)" }
-        }
+        metadata.merge(ErrorMetadata.of(root(error))) { _, new in new }
         return metadata
     }
 

@@ -3,11 +3,12 @@ import Logging
 import PledgeAPI
 import PledgeCore
 import PledgeStore
+import PledgeWorkflows
 import PostgresNIO
 import Prometheus
 
 /// Implements the operations of openapi.yaml. Each handler maps the generated input to a core
-/// input, lets the core validate it, and hands the result to one repository call.
+/// input and hands it to one workflow (PledgeWorkflows) or, for plain records, one repository call.
 struct PledgeService: APIProtocol {
     let firms: FirmRepository
     let assets: AssetRepository
@@ -27,6 +28,9 @@ struct PledgeService: APIProtocol {
     let throttle: LoginThrottle
     let boundary: BankBoundary
     let matchIndex: MatchIndex
+    let applicationFlow: ApplicationWorkflow
+    let ledger: LedgerWorkflow
+    let matchingFlow: MatchingWorkflow
     let client: PostgresClient
     let metrics: PrometheusCollectorRegistry
     let logger: Logger
@@ -59,85 +63,11 @@ struct PledgeService: APIProtocol {
         self.throttle = throttle
         self.boundary = boundary
         self.matchIndex = matchIndex ?? MatchIndex(repository: matching, logger: logger, today: today)
-    }
-}
-
-public enum BusinessCalendar {
-    static let zone = TimeZone(identifier: "Asia/Shanghai")!
-
-    /// The calendar date in Beijing time at the given instant.
-    public static func today(at instant: Date = Date()) -> CivilDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day], from: instant)
-        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
-    }
-}
-
-/// Paging, versions and conversions shared by the handlers.
-enum Paging {
-    static func request(cursor: String?, limit: Int?, includeArchived: Bool?) throws -> PageRequest {
-        var after: Int64 = 0
-        if let cursor {
-            guard cursor.count <= 18, cursor.allSatisfy(\.isASCII), let value = Int64(cursor), value >= 0 else {
-                throw APIProblem.badParameter("cursor", zh: "cursor 无效，请使用上一页返回的 nextCursor",
-                                              en: "Invalid cursor; pass the nextCursor of the previous page")
-            }
-            after = value
-        }
-        let limit = limit ?? 50
-        guard (1...200).contains(limit) else {
-            throw APIProblem.badParameter("limit", zh: "limit 必须在 1 到 200 之间", en: "limit must be between 1 and 200")
-        }
-        return PageRequest(after: after, limit: limit, includeArchived: includeArchived ?? false)
+        applicationFlow = ApplicationWorkflow(lifecycle: lifecycle, matching: matching, database: database)
+        ledger = LedgerWorkflow(lifecycle: lifecycle, applications: applicationFlow)
+        matchingFlow = MatchingWorkflow(index: self.matchIndex, products: products, consents: consents, audit: audit)
     }
 
-    static func cursor(_ next: Int64?) -> String? { next.map(String.init) }
-}
-
-enum ETag {
-    static func make(_ version: Int) -> String { "\"\(version)\"" }
-
-    /// Reads `"3"`, `W/"3"` or `3`; anything else is a client error.
-    static func version(from header: String?) throws -> Int? {
-        guard let header else { return nil }
-        var text = header.trimmingCharacters(in: .whitespaces)
-        if text.hasPrefix("W/") { text.removeFirst(2) }
-        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        guard let version = Int(text), version >= 1 else {
-            throw APIProblem(.badRequest, code: "invalid_if_match", zh: "If-Match 头应为读取时得到的 ETag，如 \"3\"",
-                             en: "If-Match must be the ETag you read, e.g. \"3\"", field: "If-Match")
-        }
-        return version
-    }
-}
-
-extension Date {
-    /// Timestamps go out in RFC 3339 with fractional seconds dropped, as the spec's date-time.
-    var apiTimestamp: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }
-}
-
-extension CivilDate {
-    var api: String { description }
-}
-
-/// Query filters get the same limits the spec declares, so a bad filter is a 400, never a database error.
-enum QueryCheck {
-    static func text(_ value: String?, _ field: String, max: Int) throws -> String? {
-        guard let value else { return nil }
-        guard (1...max).contains(value.count),
-              !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw APIProblem.badParameter(field, zh: "参数 \(field) 应为 1–\(max) 个字符且不含控制字符",
-                                          en: "\(field) must be 1 to \(max) characters without control characters")
-        }
-        return value
-    }
-
-    static func id(_ value: Int64?, _ field: String) throws -> Int64? {
-        guard let value else { return nil }
-        guard value >= 1 else {
-            throw APIProblem.badParameter(field, zh: "参数 \(field) 应为正整数", en: "\(field) must be a positive integer")
-        }
-        return value
-    }
+    /// The caller of the current request, as the workflows take it.
+    var caller: Caller { boundary.caller }
 }

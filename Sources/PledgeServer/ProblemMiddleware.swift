@@ -5,6 +5,7 @@ import NIOCore
 import OpenAPIRuntime
 import PledgeCore
 import PledgeStore
+import PledgeWorkflows
 import PostgresNIO
 
 /// The one place where errors become responses: every expected failure turns into problem+json
@@ -55,6 +56,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         if let violation = StoreError.map(LoggedError.root(error)) as? StoreError { return problem(for: violation) }
         switch error {
         case let p as APIProblem: return p
+        case let w as WorkflowError: return APIProblem(w)
         case is NIOTooManyBytesError:
             return APIProblem(.contentTooLarge, code: "body_too_large", zh: "请求体超过 1 MiB", en: "The request body is over 1 MiB")
         case let v as ValidationFailure:
@@ -79,12 +81,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func problem(for error: ServerError) -> APIProblem {
         let inner = error.underlyingError
-        if inner is APIProblem || inner is ValidationFailure || inner is StoreError || inner is DecodingError || inner is HTTPError
+        if inner is APIProblem || inner is WorkflowError || inner is ValidationFailure || inner is StoreError || inner is DecodingError || inner is HTTPError
             || inner is NIOTooManyBytesError {
             return problem(for: inner)
         }
         let cause = "\(inner)"
-        if cause.contains("If-Match") {
+        if missesRequiredIfMatch(error) {
             return APIProblem(.preconditionRequired, code: "if_match_required",
                               zh: "修改前请在 If-Match 头中带上读取到的版本（ETag）",
                               en: "Send the version you read (its ETag) in If-Match", field: "If-Match")
@@ -103,6 +105,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// The request could not become the operation's input, and the operation requires an If-Match
+    /// header (per the contract) that the request does not carry.
+    static func missesRequiredIfMatch(_ error: ServerError) -> Bool {
+        guard error.operationInput == nil, error.request.headerFields[.ifMatch] == nil else { return false }
+        return Contract.shared.operations[error.operationID]?.requiredHeaders.contains("if-match") ?? false
+    }
+
     static func problem(for error: DecodingError) -> APIProblem {
         func path(_ context: DecodingError.Context) -> String {
             context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
@@ -119,22 +128,5 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                           en: en, field: field.isEmpty ? nil : field)
     }
 
-    static func problem(for error: StoreError) -> APIProblem {
-        switch error {
-        case .notFound(let entity, let id):
-            return APIProblem(.notFound, code: "\(entity)_not_found", zh: "找不到编号为 \(id) 的记录", en: "No \(entity) with id \(id)",
-                              field: "\(entity)Id")
-        case .stale(let entity, let id, let current):
-            return APIProblem(.preconditionFailed, code: "stale_version",
-                              zh: "该记录已被他人修改（当前版本 \(current)），请重新读取后再改",
-                              en: "The \(entity) \(id) changed since you read it (now version \(current)); read it again",
-                              field: "If-Match", currentVersion: current)
-        case .archived(let entity, let id):
-            return APIProblem(.conflict, code: "archived", zh: "该记录已归档，不能修改", en: "The \(entity) \(id) is archived and cannot change")
-        case .conflict(let e):
-            return APIProblem(.conflict, code: e.code, zh: e.zh, en: e.en, field: e.field, errors: [e])
-        case .invalid(let e):
-            return APIProblem(.unprocessableContent, code: e.code, zh: e.zh, en: e.en, field: e.field, errors: [e])
-        }
-    }
+    static func problem(for error: StoreError) -> APIProblem { APIProblem(WorkflowError(error)) }
 }

@@ -10,26 +10,26 @@ extension PledgeService {
         if let own = boundary.scope { bankId = (bankId == nil || bankId == own) ? own : -1 }
         let page = try await products.list(bankId: bankId, page: Paging.request(cursor: q.cursor, limit: q.limit,
                                                                                 includeArchived: q.includeArchived))
-        return .ok(.init(body: .json(.init(items: page.items.map(Self.product), nextCursor: Paging.cursor(page.nextCursor)))))
+        return .ok(.init(body: .json(.init(items: try page.items.map(Self.product), nextCursor: Paging.cursor(page.nextCursor)))))
     }
 
     func createProduct(_ input: Operations.CreateProduct.Input) async throws -> Operations.CreateProduct.Output {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedBody }
         let p = try await products.create(Self.productInput(body).validated())
-        return .created(.init(headers: .init(eTag: ETag.make(p.version), location: "/products/\(p.id)"), body: .json(Self.product(p))))
+        return .created(.init(headers: .init(eTag: ETag.make(p.version), location: "/products/\(p.id)"), body: .json(try Self.product(p))))
     }
 
     func getProduct(_ input: Operations.GetProduct.Input) async throws -> Operations.GetProduct.Output {
         let p = try await products.get(id: input.path.productId)
         try boundary.check(bankId: p.fields.bankId, entity: "product", id: p.id)
-        return .ok(.init(headers: .init(eTag: ETag.make(p.version)), body: .json(Self.product(p))))
+        return .ok(.init(headers: .init(eTag: ETag.make(p.version)), body: .json(try Self.product(p))))
     }
 
     func updateProduct(_ input: Operations.UpdateProduct.Input) async throws -> Operations.UpdateProduct.Output {
         guard case .json(let body) = input.body else { throw APIProblem.unsupportedBody }
         let version = try ETag.version(from: input.headers.ifMatch)!
         let p = try await products.update(id: input.path.productId, expectedVersion: version, Self.productInput(body).validated())
-        return .ok(.init(headers: .init(eTag: ETag.make(p.version)), body: .json(Self.product(p))))
+        return .ok(.init(headers: .init(eTag: ETag.make(p.version)), body: .json(try Self.product(p))))
     }
 
     func archiveProduct(_ input: Operations.ArchiveProduct.Input) async throws -> Operations.ArchiveProduct.Output {
@@ -51,12 +51,12 @@ extension PledgeService {
                                                        strategicFit: $0.strategicFit, risk: $0.risk) } ?? .default)
     }
 
-    static func product(_ s: Stored<ProductInput>) -> Components.Schemas.Product {
+    static func product(_ s: Stored<ProductInput>) throws -> Components.Schemas.Product {
         let p = s.fields
         return .init(
             id: s.id, version: s.version, createdAt: s.createdAt.apiTimestamp, updatedAt: s.updatedAt.apiTimestamp,
             archivedAt: s.archivedAt?.apiTimestamp, bankId: p.bankId, code: p.code, name: p.name,
-            ipTerms: p.ipTerms.map { .init(ipType: .init(rawValue: $0.ipType)!, loanToValueBp: $0.loanToValueBp,
+            ipTerms: try p.ipTerms.map { .init(ipType: try CoreEnum.api($0.ipType), loanToValueBp: $0.loanToValueBp,
                                            minRemainingLifeMonths: $0.minRemainingLifeMonths) },
             minAmountFen: p.minAmountFen, maxAmountFen: p.maxAmountFen, minTermMonths: p.minTermMonths,
             maxTermMonths: p.maxTermMonths, rateSpreadBp: p.rateSpreadBp, eligibleIndustries: p.eligibleIndustries,

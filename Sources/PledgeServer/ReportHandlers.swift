@@ -12,7 +12,7 @@ extension PledgeService {
     func getProgressReport(_ input: Operations.GetProgressReport.Input) async throws -> Operations.GetProgressReport.Output {
         let range = try ReportRange.check(asOf: input.query.asOf, from: nil, to: nil, today: today())
         let report = try await reports.progress(asOf: range.asOf)
-        return .ok(.init(body: .json(ReportMapping.progress(report, generatedAt: Date()))))
+        return .ok(.init(body: .json(try ReportMapping.progress(report, generatedAt: Date()))))
     }
 
     func exportProgressReport(_ input: Operations.ExportProgressReport.Input) async throws -> Operations.ExportProgressReport.Output {
@@ -27,7 +27,7 @@ extension PledgeService {
         let q = input.query
         let range = try ReportRange.check(asOf: q.asOf, from: q.from, to: q.to, today: today())
         let report = try await reports.monthly(range, dimensions: ReportMapping.dimensions(q.by))
-        return .ok(.init(body: .json(ReportMapping.monthly(report, generatedAt: Date()))))
+        return .ok(.init(body: .json(try ReportMapping.monthly(report, generatedAt: Date()))))
     }
 
     func exportMonthlyReport(_ input: Operations.ExportMonthlyReport.Input) async throws -> Operations.ExportMonthlyReport.Output {

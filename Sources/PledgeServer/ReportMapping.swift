@@ -18,9 +18,9 @@ enum ReportMapping {
         return .init(entries: c.entries, corrections: c.corrections, messageZh: notice?.zh, messageEn: notice?.en)
     }
 
-    static func progress(_ r: ProgressReport, generatedAt: Date) -> Components.Schemas.ProgressReport {
+    static func progress(_ r: ProgressReport, generatedAt: Date) throws -> Components.Schemas.ProgressReport {
         .init(asOf: r.asOf.api, generatedAt: generatedAt.apiTimestamp, laterChanges: changes(r.laterChanges, asOf: r.asOf),
-              targets: r.targets.map { p in
+              targets: try r.targets.map { p in
                   .init(targetId: p.target.id, name: p.target.name, baselineDate: p.target.baselineDate.api,
                         deadline: p.target.deadline.api, targetAmountFen: p.target.amountFen, targetFirmCount: p.target.firmCount,
                         achievedFen: p.achievedFen, achievedFirms: p.achievedFirms, firstTimeFirms: p.firstTimeFirms, remainingFen: p.remainingFen,
@@ -29,7 +29,7 @@ enum ReportMapping {
                         neededFirmsPerMonth: p.neededFirmsPerMonth, paceFrom: p.paceFrom.api,
                         pacePrincipalFen: p.pacePrincipalFen, paceFirms: p.paceFirms, paceMonthlyFen: p.paceMonthlyFen,
                         projectedFen: p.projectedFen, projectedFirms: p.projectedFirms,
-                        status: Components.Schemas.ProgressStatus(rawValue: p.status.rawValue)!,
+                        status: try CoreEnum.api(p.status),
                         statusZh: p.status.label.zh, statusEn: p.status.label.en)
               })
     }
@@ -42,11 +42,11 @@ enum ReportMapping {
         })
     }
 
-    static func monthly(_ r: MonthlyReport, generatedAt: Date) -> Components.Schemas.MonthlyReport {
+    static func monthly(_ r: MonthlyReport, generatedAt: Date) throws -> Components.Schemas.MonthlyReport {
         .init(asOf: r.asOf.api, generatedAt: generatedAt.apiTimestamp, from: r.from.description, to: r.to.description,
               laterChanges: changes(r.laterChanges, asOf: r.asOf), total: group(r.total),
-              breakdowns: r.breakdowns.map { b in
-                  .init(dimension: Components.Schemas.ReportDimension(rawValue: b.dimension.rawValue)!,
+              breakdowns: try r.breakdowns.map { b in
+                  .init(dimension: try CoreEnum.api(b.dimension),
                         labelZh: b.dimension.label.zh, labelEn: b.dimension.label.en, groups: b.groups.map(group))
               })
     }

@@ -8,11 +8,6 @@ import PledgeCore
 import PledgeStore
 import PostgresNIO
 
-/// The caller of the current request, set by authentication before any handler runs.
-public enum RequestPrincipal {
-    @TaskLocal public static var current: Principal?
-}
-
 /// Runs every write request in one database transaction (Database.inRequestTransaction): its
 /// effects, the audit rows, and the idempotency record of a POST commit together, and the response
 /// leaves only after the commit. So after a crash a request either happened with its key stored,

@@ -139,7 +139,7 @@ public struct AssetRepository: Sendable {
         }
         return try Stored(row: r, fields: AssetFields(
             firmId: r["firm_id"].decode(Int64.self),
-            type: IPType(rawValue: r["type"].decode(String.self)) ?? .invention,
+            type: StoredCode.decode(r["type"].decode(String.self), as: IPType.self, table: "ip_assets", column: "type"),
             number: r["number"].decode(String.self),
             title: r["title"].decode(String.self),
             filingDate: r["filing_date"].decode(CivilDate?.self),
@@ -148,7 +148,7 @@ public struct AssetRepository: Sendable {
             firstUseDate: r["first_use_date"].decode(CivilDate?.self),
             expiryDate: r["expiry_date"].decode(CivilDate?.self),
             renewalCount: r["renewal_count"].decode(Int.self),
-            legalStatus: LegalStatus(rawValue: r["legal_status"].decode(String.self)) ?? .pending,
+            legalStatus: StoredCode.decode(r["legal_status"].decode(String.self), as: LegalStatus.self, table: "ip_assets", column: "legal_status"),
             ipcClasses: r["ipc_classes"].decode([String].self),
             niceClasses: r["nice_classes"].decode([Int16].self).map(Int.init),
             indicators: ValueIndicators(

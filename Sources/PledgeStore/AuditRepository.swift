@@ -15,7 +15,7 @@ public struct HistoryRecord: Sendable {
 }
 
 public struct AlertRecord: Sendable {
-    public enum Kind: String, Sendable { case valuationExpiring = "valuation_expiring", loanMaturing = "loan_maturing",
+    public enum Kind: String, CaseIterable, Sendable { case valuationExpiring = "valuation_expiring", loanMaturing = "loan_maturing",
                                           pledgeOutlivesAsset = "pledge_outlives_asset" }
     public var kind: Kind
     public var due: CivilDate
@@ -85,7 +85,8 @@ public struct AuditRepository: Sendable {
         var result: [AlertRecord] = []
         for try await (kind, due, firm, asset, valuation, loan, name)
             in rows.decode((String, CivilDate, Int64, Int64?, Int64?, Int64?, String).self) {
-            result.append(AlertRecord(kind: AlertRecord.Kind(rawValue: kind)!, due: due, firmId: firm, assetId: asset,
+            let kind = try StoredCode.decode(kind, as: AlertRecord.Kind.self, table: "alerts", column: "kind")
+            result.append(AlertRecord(kind: kind, due: due, firmId: firm, assetId: asset,
                                       valuationId: valuation, loanId: loan, firmName: name))
         }
         return result

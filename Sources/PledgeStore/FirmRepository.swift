@@ -67,8 +67,7 @@ public struct FirmRepository: Sendable {
     }
 
     public func update(id: Int64, expectedVersion: Int, _ f: FirmFields) async throws -> Stored<FirmFields> {
-        let updated = try await mapped {
-            try await one(client.query("""
+        try await versioned.update(id: id, """
                 UPDATE firms SET credit_code = \(f.creditCode), name = \(f.name), industry_code = \(f.industryCode),
                     town = \(f.town), size = \(f.size.rawValue), founded_on = \(f.foundedOn),
                     annual_revenue_fen = \(f.annualRevenueFen), rd_expense_fen = \(f.rdExpenseFen),
@@ -78,10 +77,7 @@ public struct FirmRepository: Sendable {
                     version = version + 1, updated_at = now()
                 WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
                 RETURNING \(unescaped: Self.columns)
-                """, logger: logger))
-        }
-        if let updated { return updated }
-        throw try await versioned.explainMiss(id: id)
+                """, Self.decode)
     }
 
     public func archive(id: Int64, expectedVersion: Int?) async throws {
@@ -102,7 +98,7 @@ public struct FirmRepository: Sendable {
             name: r["name"].decode(String.self),
             industryCode: r["industry_code"].decode(String.self),
             town: r["town"].decode(String.self),
-            size: FirmSize(rawValue: r["size"].decode(String.self)) ?? .small,
+            size: StoredCode.decode(r["size"].decode(String.self), as: FirmSize.self, table: "firms", column: "size"),
             foundedOn: r["founded_on"].decode(CivilDate.self),
             annualRevenueFen: r["annual_revenue_fen"].decode(Int64?.self),
             rdExpenseFen: r["rd_expense_fen"].decode(Int64?.self),

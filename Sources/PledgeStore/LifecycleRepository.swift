@@ -100,15 +100,16 @@ public struct LifecycleRepository: Sendable {
     static let applicationColumns = """
         a.id, a.firm_id, a.bank_id, a.product_id, a.amount_fen, a.term_months, a.state, a.note, a.version, a.created_at,
         a.updated_at,
-        ARRAY(SELECT asset_id FROM application_assets x WHERE x.firm_id = a.firm_id AND x.application_id = a.id ORDER BY asset_id),
-        ARRAY(SELECT id FROM loans l WHERE l.firm_id = a.firm_id AND l.application_id = a.id ORDER BY id)
+        ARRAY(SELECT asset_id FROM application_assets x WHERE x.firm_id = a.firm_id AND x.application_id = a.id ORDER BY asset_id)
+            AS asset_ids,
+        ARRAY(SELECT id FROM loans l WHERE l.firm_id = a.firm_id AND l.application_id = a.id ORDER BY id) AS loan_ids
         """
 
     /// One application with its steps; `lock` holds its row until the transaction ends.
     public func application(id: Int64, lock: Bool = false) async throws -> ApplicationRecord? {
         let rows = try await client.query(PostgresQuery(unsafeSQL: """
             SELECT \(Self.applicationColumns) FROM applications a WHERE a.id = $1 \(lock ? "FOR UPDATE" : "")
-            """, binds: Self.binds(id)), logger: logger)
+            """, binds: PostgresBindings.one(id)), logger: logger)
         guard var record = try await decodeAll(rows, Self.decodeApplication).first else { return nil }
         let steps = try await client.query("""
             SELECT seq, action, from_state, to_state, actor, reason, at FROM application_transitions
@@ -144,7 +145,7 @@ public struct LifecycleRepository: Sendable {
         return Page(fetched: try await decodeAll(rows, Self.decodeApplication), limit: page.limit, id: \.id)
     }
 
-    /// Moves a locked application whose version the caller checked; returns false if it changed meanwhile.
+    /// Moves a locked application whose version the caller checked, and records the step.
     public func move(_ app: ApplicationRecord, action: ApplicationAction, to state: ApplicationState, actor: String,
                      reason: String?) async throws {
         _ = try await client.query("""
@@ -198,7 +199,7 @@ public struct LifecycleRepository: Sendable {
                     """, logger: logger)
             }
         } catch {
-            guard let psql = Self.psql(error), psql.serverInfo?[.constraintName] == "pledge_assets_one_active" else { throw error }
+            guard let psql = PSQLError.within(error), psql.serverInfo?[.constraintName] == "pledge_assets_one_active" else { throw error }
             throw try await pledgeConflict(app)
         }
     }
@@ -242,24 +243,18 @@ public struct LifecycleRepository: Sendable {
         }
     }
 
-    /// The new loan repays the old one's outstanding principal; the pledge stays with the application.
-    public func renew(_ old: LoanRecord, principalFen: Fen, disbursedAt: Timestamp, maturityOn: CivilDate, rateBp: Int,
-                      reason: String?, actor: String, requestId: String?) async throws -> Int64 {
+    /// A renewal's rows: the old loan's closing repayment (LedgerRules.renewalEntries decides it),
+    /// the new loan, and its opening principal.
+    public func renew(_ old: LoanRecord, closing: LedgerEntry?, opening: LedgerEntry, disbursedAt: Timestamp, maturityOn: CivilDate,
+                      rateBp: Int, actor: String, requestId: String?) async throws -> Int64 {
         try await mapped {
-            let outstanding = old.figures.outstandingFen
-            let day = disbursedAt.beijingDate
-            if outstanding > 0 {
-                try await insertEntry(firmId: old.firmId, loanId: old.id,
-                                      LedgerEntry(id: 0, kind: .repayment, amountFen: outstanding, effectiveOn: day,
-                                                  reason: reason ?? "续贷结清 / repaid by renewal"),
-                                      actor: actor, requestId: requestId)
+            if let closing {
+                try await insertEntry(firmId: old.firmId, loanId: old.id, closing, actor: actor, requestId: requestId)
             }
             let id = try await insertLoan(firmId: old.firmId, applicationId: old.applicationId, bankId: old.bankId,
                                           productId: old.productId, disbursedAt: disbursedAt, maturityOn: maturityOn, rateBp: rateBp,
                                           renewalOf: old.id, actor: actor)
-            try await insertEntry(firmId: old.firmId, loanId: id,
-                                  LedgerEntry(id: 0, kind: .disbursement, amountFen: principalFen, effectiveOn: day),
-                                  actor: actor, requestId: requestId)
+            try await insertEntry(firmId: old.firmId, loanId: id, opening, actor: actor, requestId: requestId)
             return id
         }
     }
@@ -280,13 +275,14 @@ public struct LifecycleRepository: Sendable {
 
     static let loanColumns = """
         l.id, l.firm_id, l.application_id, l.bank_id, l.product_id, l.disbursed_at, l.disbursed_on, l.maturity_on, l.rate_bp,
-        l.renewal_of, (SELECT n.id FROM loans n WHERE n.firm_id = l.firm_id AND n.renewal_of = l.id), l.recorded_at, l.recorded_by
+        l.renewal_of, (SELECT n.id FROM loans n WHERE n.firm_id = l.firm_id AND n.renewal_of = l.id) AS renewed_by, l.recorded_at,
+        l.recorded_by
         """
 
     public func loan(id: Int64, lock: Bool = false) async throws -> LoanRecord? {
         let rows = try await client.query(PostgresQuery(unsafeSQL: """
             SELECT \(Self.loanColumns) FROM loans l WHERE l.id = $1 \(lock ? "FOR UPDATE" : "")
-            """, binds: Self.binds(id)), logger: logger)
+            """, binds: PostgresBindings.one(id)), logger: logger)
         guard let loan = try await decodeAll(rows, Self.decodeLoan).first else { return nil }
         return try await withDetails([loan]).first
     }
@@ -324,7 +320,7 @@ public struct LifecycleRepository: Sendable {
             """, logger: logger)
         for try await (loan, id, kind, amount, on, interest, corrects, reason, actor, at)
             in entries.decode((Int64, Int64, String, Int64, CivilDate, Int64, Int64?, String?, String, Date).self) {
-            let entry = LedgerEntry(id: id, kind: LedgerEntry.Kind(rawValue: kind) ?? .repayment, amountFen: amount, effectiveOn: on,
+            let entry = LedgerEntry(id: id, kind: try StoredCode.decode(kind, as: LedgerEntry.Kind.self, table: "loan_entries", column: "kind"), amountFen: amount, effectiveOn: on,
                                     interestFen: interest, correctsId: corrects, reason: reason)
             result[loan]?.entries.append(.init(entry: entry, actor: actor, recordedAt: at))
         }
@@ -344,33 +340,26 @@ public struct LifecycleRepository: Sendable {
 
     // MARK: Decoding
 
-    static func binds(_ id: Int64) -> PostgresBindings {
-        var b = PostgresBindings()
-        b.append(id)
-        return b
-    }
-
-    static func psql(_ error: any Error) -> PSQLError? {
-        if let p = error as? PSQLError { return p }
-        if let t = error as? PostgresTransactionError, let inner = t.closureError ?? t.commitError { return psql(inner) }
-        return nil
-    }
-
     static func decodeApplication(_ r: PostgresRandomAccessRow) throws -> ApplicationRecord {
         ApplicationRecord(
-            id: try r[0].decode(Int64.self), firmId: try r[1].decode(Int64.self), bankId: try r[2].decode(Int64.self),
-            productId: try r[3].decode(Int64.self), amountFen: try r[4].decode(Int64.self), termMonths: try r[5].decode(Int.self),
-            state: ApplicationState(rawValue: try r[6].decode(String.self)) ?? .draft, note: try r[7].decode(String?.self),
-            version: try r[8].decode(Int.self), createdAt: try r[9].decode(Date.self), updatedAt: try r[10].decode(Date.self),
-            assetIds: try r[11].decode([Int64].self), loanIds: try r[12].decode([Int64].self))
+            id: try r["id"].decode(Int64.self), firmId: try r["firm_id"].decode(Int64.self), bankId: try r["bank_id"].decode(Int64.self),
+            productId: try r["product_id"].decode(Int64.self), amountFen: try r["amount_fen"].decode(Int64.self),
+            termMonths: try r["term_months"].decode(Int.self),
+            state: try StoredCode.decode(try r["state"].decode(String.self), as: ApplicationState.self, table: "applications",
+                                         column: "state"),
+            note: try r["note"].decode(String?.self), version: try r["version"].decode(Int.self),
+            createdAt: try r["created_at"].decode(Date.self), updatedAt: try r["updated_at"].decode(Date.self),
+            assetIds: try r["asset_ids"].decode([Int64].self), loanIds: try r["loan_ids"].decode([Int64].self))
     }
 
     static func decodeLoan(_ r: PostgresRandomAccessRow) throws -> LoanRecord {
         LoanRecord(
-            id: try r[0].decode(Int64.self), firmId: try r[1].decode(Int64.self), applicationId: try r[2].decode(Int64.self),
-            bankId: try r[3].decode(Int64.self), productId: try r[4].decode(Int64.self), disbursedAt: try r[5].decode(Date.self),
-            disbursedOn: try r[6].decode(CivilDate.self), maturityOn: try r[7].decode(CivilDate.self), rateBp: try r[8].decode(Int.self),
-            renewalOf: try r[9].decode(Int64?.self), renewedBy: try r[10].decode(Int64?.self), recordedAt: try r[11].decode(Date.self),
-            recordedBy: try r[12].decode(String.self))
+            id: try r["id"].decode(Int64.self), firmId: try r["firm_id"].decode(Int64.self),
+            applicationId: try r["application_id"].decode(Int64.self), bankId: try r["bank_id"].decode(Int64.self),
+            productId: try r["product_id"].decode(Int64.self), disbursedAt: try r["disbursed_at"].decode(Date.self),
+            disbursedOn: try r["disbursed_on"].decode(CivilDate.self), maturityOn: try r["maturity_on"].decode(CivilDate.self),
+            rateBp: try r["rate_bp"].decode(Int.self), renewalOf: try r["renewal_of"].decode(Int64?.self),
+            renewedBy: try r["renewed_by"].decode(Int64?.self), recordedAt: try r["recorded_at"].decode(Date.self),
+            recordedBy: try r["recorded_by"].decode(String.self))
     }
 }

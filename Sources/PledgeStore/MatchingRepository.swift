@@ -105,10 +105,10 @@ public struct MatchingRepository: Sendable {
     /// (and the row locks it holds) applies: the gates checked again on approval and disbursement.
     public func firm(_ id: Int64, using db: Database) async throws -> (firm: MatchFirm, assets: [MatchAsset])? {
         let firms = try await db.query(PostgresQuery(unsafeSQL: Self.firmSelect + " WHERE f.archived_at IS NULL AND f.id = $1",
-                                                     binds: LifecycleRepository.binds(id)), logger: logger)
+                                                     binds: PostgresBindings.one(id)), logger: logger)
         guard let firm = try await decodeAll(firms, { try Self.decodeFirm($0) }).first else { return nil }
         let assets = try await db.query(PostgresQuery(unsafeSQL: Self.assetSelect + " WHERE a.archived_at IS NULL AND a.firm_id = $1",
-                                                      binds: LifecycleRepository.binds(id)), logger: logger)
+                                                      binds: PostgresBindings.one(id)), logger: logger)
         return (firm, try await decodeAll(assets, { try Self.decodeAsset($0) }))
     }
 
@@ -139,7 +139,7 @@ public struct MatchingRepository: Sendable {
         """
 
     /// The firm's loans in default (违约): a default entry whose sum, after corrections, is still positive.
-    static func defaultedLoans(_ firm: String) -> String {
+    public static func defaultedLoans(_ firm: String) -> String {
         """
         (SELECT count(*) FROM (SELECT 1 FROM loan_entries e WHERE e.firm_id = \(firm).id AND e.kind = 'default'
                                 GROUP BY e.loan_id HAVING sum(e.amount_fen) > 0) d)::int
@@ -200,7 +200,7 @@ public struct MatchingRepository: Sendable {
         MatchFirm(
             id: try r[o + 0].decode(Int64.self), industryCode: try r[o + 1].decode(String.self),
             priorityIndustry: try r[o + 2].decode(Bool.self), town: try r[o + 3].decode(String.self),
-            size: FirmSize(rawValue: try r[o + 4].decode(String.self)) ?? .small, foundedOn: try r[o + 5].decode(CivilDate.self),
+            size: try StoredCode.decode(try r[o + 4].decode(String.self), as: FirmSize.self, table: "firms", column: "size"), foundedOn: try r[o + 5].decode(CivilDate.self),
             annualRevenueFen: try r[o + 6].decode(Int64?.self), rdExpenseFen: try r[o + 7].decode(Int64?.self),
             totalAssetsFen: try r[o + 8].decode(Int64?.self), totalLiabilitiesFen: try r[o + 9].decode(Int64?.self),
             highTech: try r[o + 10].decode(Bool.self), specialized: try r[o + 11].decode(Bool.self),
@@ -216,8 +216,8 @@ public struct MatchingRepository: Sendable {
         }
         return MatchAsset(
             id: try r[o + 0].decode(Int64.self), firmId: try r[o + 1].decode(Int64.self),
-            type: IPType(rawValue: try r[o + 2].decode(String.self)) ?? .invention,
-            legalStatus: LegalStatus(rawValue: try r[o + 3].decode(String.self)) ?? .pending,
+            type: try StoredCode.decode(try r[o + 2].decode(String.self), as: IPType.self, table: "ip_assets", column: "type"),
+            legalStatus: try StoredCode.decode(try r[o + 3].decode(String.self), as: LegalStatus.self, table: "ip_assets", column: "legal_status"),
             filingDate: try r[o + 4].decode(CivilDate?.self), grantDate: try r[o + 5].decode(CivilDate?.self),
             registrationDate: try r[o + 6].decode(CivilDate?.self), firstUseDate: try r[o + 7].decode(CivilDate?.self),
             expiryDate: try r[o + 8].decode(CivilDate?.self), renewalCount: try r[o + 9].decode(Int.self),

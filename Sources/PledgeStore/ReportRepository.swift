@@ -184,7 +184,7 @@ public struct ReportRepository: Sendable {
         return try await Self.decodeFlows(rows)
     }
 
-    static func decodeFlows(_ rows: PostgresRowSequence) async throws -> [FlowRow] {
+    public static func decodeFlows(_ rows: PostgresRowSequence) async throws -> [FlowRow] {
         var result: [FlowRow] = []
         for try await (dim, key, month, loans, principal, repaid, defaulted, firms, financed)
             in rows.decode((String, String, CivilDate?, Int64, Int64, Int64, Int64, Int64, Int64).self) {

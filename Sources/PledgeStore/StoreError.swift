@@ -104,7 +104,7 @@ public struct DatabaseErrorText: Error, CustomStringConvertible {
 
     /// The server's code, message and detail when `error` is (or wraps) a PostgreSQL error.
     public static func readable(_ error: any Error) -> any Error {
-        guard let psql = LifecycleRepository.psql(error) else { return error }
+        guard let psql = PSQLError.within(error) else { return error }
         guard let info = psql.serverInfo else {
             return DatabaseErrorText(description: "database connection error: \(psql.code)")
         }

@@ -25,6 +25,11 @@ public struct Page<Item: Sendable>: Sendable {
     public var items: [Item]
     public var nextCursor: Int64?
 
+    public init(items: [Item], nextCursor: Int64?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
     /// Builds a page from `limit + 1` fetched rows: the extra row only says that more exist.
     init(fetched: [Item], limit: Int, id: (Item) -> Int64) {
         items = Array(fetched.prefix(limit))

@@ -25,31 +25,20 @@ public struct TargetRepository: Sendable {
     }
 
     public func get(id: Int64) async throws -> Stored<ProgrammeTargetFields> {
-        let rows = try await client.query("SELECT \(unescaped: Self.columns) FROM programme_targets WHERE id = \(id)", logger: logger)
-        guard let t = try await decodeAll(rows, Self.decode).first else { throw StoreError.notFound(entity: "target", id: id) }
-        return t
+        try await versioned.get(id: id, columns: Self.columns, Self.decode)
     }
 
     public func list(page: PageRequest) async throws -> Page<Stored<ProgrammeTargetFields>> {
-        let rows = try await client.query("""
-            SELECT \(unescaped: Self.columns) FROM programme_targets
-            WHERE id > \(page.after) AND (\(page.includeArchived) OR archived_at IS NULL)
-            ORDER BY id LIMIT \(page.limit + 1)
-            """, logger: logger)
-        return Page(fetched: try await decodeAll(rows, Self.decode), limit: page.limit, id: \.id)
+        try await versioned.list(page: page, columns: Self.columns, Self.decode, id: \.id)
     }
 
     public func update(id: Int64, expectedVersion: Int, _ t: ProgrammeTargetFields) async throws -> Stored<ProgrammeTargetFields> {
-        let updated = try await mapped {
-            try await decodeAll(client.query("""
+        try await versioned.update(id: id, """
                 UPDATE programme_targets SET name = \(t.name), baseline_date = \(t.baselineDate), deadline = \(t.deadline),
                     amount_fen = \(t.amountFen), firm_count = \(t.firmCount), version = version + 1, updated_at = now()
                 WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
                 RETURNING \(unescaped: Self.columns)
-                """, logger: logger), Self.decode).first
-        }
-        if let updated { return updated }
-        throw try await versioned.explainMiss(id: id)
+                """, Self.decode)
     }
 
     public func archive(id: Int64, expectedVersion: Int?) async throws {

@@ -246,7 +246,7 @@ public struct UserRepository: Sendable {
     static func decodeUser(_ r: PostgresRandomAccessRow) throws -> UserRecord {
         UserRecord(id: try r["id"].decode(Int64.self), login: try r["login"].decode(String.self),
                    displayName: try r["display_name"].decode(String.self),
-                   role: Role(rawValue: try r["role"].decode(String.self)) ?? .analyst,
+                   role: try StoredCode.decode(try r["role"].decode(String.self), as: Role.self, table: "users", column: "role"),
                    bankId: try r["bank_id"].decode(Int64?.self), hasPassword: try r["has_password"].decode(Bool.self),
                    disabledAt: try r["disabled_at"].decode(Date?.self), createdAt: try r["created_at"].decode(Date.self))
     }

@@ -71,17 +71,13 @@ public struct ValuationRepository: Sendable {
             throw StoreError.invalid(.init("immutable_field", field: "assetId", zh: "评估对应的资产不能修改，请新建评估",
                                            en: "A valuation's asset cannot change; record a new valuation"))
         }
-        let updated = try await mapped {
-            try await decodeAll(client.query("""
+        return try await versioned.update(id: id, """
                 UPDATE valuations SET appraiser = \(v.appraiser), method = \(v.method.rawValue), value_fen = \(v.valueFen),
                     valuation_date = \(v.valuationDate), valid_until = \(v.validUntil), report_number = \(v.reportNumber),
                     version = version + 1, updated_at = now()
                 WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
                 RETURNING \(unescaped: Self.columns)
-                """, logger: logger), Self.decode).first
-        }
-        if let updated { return updated }
-        throw try await versioned.explainMiss(id: id)
+                """, Self.decode)
     }
 
     public func archive(id: Int64, expectedVersion: Int?) async throws {
@@ -92,7 +88,7 @@ public struct ValuationRepository: Sendable {
         try StoredValuation(firmId: r["firm_id"].decode(Int64.self), record: Stored(row: r, fields: ValuationFields(
             assetId: r["asset_id"].decode(Int64.self),
             appraiser: r["appraiser"].decode(String.self),
-            method: ValuationMethod(rawValue: r["method"].decode(String.self)) ?? .income,
+            method: StoredCode.decode(r["method"].decode(String.self), as: ValuationMethod.self, table: "valuations", column: "method"),
             valueFen: r["value_fen"].decode(Int64.self),
             valuationDate: r["valuation_date"].decode(CivilDate.self),
             validUntil: r["valid_until"].decode(CivilDate.self),

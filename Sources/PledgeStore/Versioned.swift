@@ -33,6 +33,35 @@ struct Versioned {
         throw miss
     }
 
+    /// Runs an `UPDATE … WHERE id = … AND version = … AND archived_at IS NULL RETURNING …`; when it
+    /// matched no row, throws why (`explainMiss`).
+    func update<T>(id: Int64, _ query: PostgresQuery, _ decode: (PostgresRandomAccessRow) throws -> T) async throws -> T {
+        let updated = try await mapped { try await decodeAll(client.query(query, logger: logger), decode).first }
+        if let updated { return updated }
+        throw try await explainMiss(id: id)
+    }
+
+    /// One row of the table by id, archived or not.
+    func get<T>(id: Int64, columns: String, _ decode: (PostgresRandomAccessRow) throws -> T) async throws -> T {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM \(table) WHERE id = $1",
+                                                        binds: binds(id)), logger: logger)
+        guard let row = try await decodeAll(rows, decode).first else { throw StoreError.notFound(entity: entity, id: id) }
+        return row
+    }
+
+    /// A page of the table in id order, archived rows only when asked for.
+    func list<T>(page: PageRequest, columns: String, _ decode: (PostgresRandomAccessRow) throws -> T,
+                 id: (T) -> Int64) async throws -> Page<T> {
+        var b = PostgresBindings()
+        b.append(page.after)
+        b.append(page.includeArchived)
+        b.append(page.limit + 1)
+        let rows = try await client.query(PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM \(table) WHERE id > $1 AND ($2 OR archived_at IS NULL) ORDER BY id LIMIT $3
+            """, binds: b), logger: logger)
+        return Page(fetched: try await decodeAll(rows, decode), limit: page.limit, id: id)
+    }
+
     private func binds(_ id: Int64) -> PostgresBindings {
         var b = PostgresBindings()
         b.append(id)

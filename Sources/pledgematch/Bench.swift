@@ -5,6 +5,8 @@ import PledgeCore
 import PledgeServer
 import PledgeStore
 import PostgresNIO
+import PledgeWorkflows
+import PledgeTooling
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,6 +5,7 @@ import PledgeCore
 import PledgeServer
 import PledgeStore
 import PostgresNIO
+import PledgeTooling
 
 struct BenchReport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import PledgeCore
 import PledgeServer
 import PledgeStore
+import PledgeTooling
 
 struct Seed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -9,6 +9,7 @@ import PledgeServer
 import PledgeStore
 import PostgresNIO
 import Prometheus
+import PledgeTooling
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

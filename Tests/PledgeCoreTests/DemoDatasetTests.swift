@@ -1,5 +1,6 @@
 import Testing
 @testable import PledgeCore
+@testable import PledgeTooling
 
 private let demoToday = CivilDate(year: 2026, month: 11, day: 26)!
 

@@ -1,3 +1,4 @@
+@testable import PledgeTooling
 @testable import PledgeCore
 
 /// Builders for matching tests: a typical 涪知贷 product and a firm and assets that pass every gate on

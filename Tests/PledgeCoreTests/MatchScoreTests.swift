@@ -1,3 +1,4 @@
+@testable import PledgeTooling
 import Testing
 @testable import PledgeCore
 

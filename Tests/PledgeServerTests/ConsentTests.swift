@@ -7,6 +7,7 @@ import PledgeTestSupport
 import PostgresNIO
 import Testing
 @testable import PledgeServer
+import PledgeTooling
 
 /// A firm reaches a bank only while its consent is in force, and a withdrawal shows at once, even
 /// though the candidate ranking is served from memory.

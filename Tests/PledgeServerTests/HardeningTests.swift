@@ -12,6 +12,8 @@ import PostgresNIO
 import Prometheus
 import Testing
 @testable import PledgeServer
+import PledgeWorkflows
+import PledgeTooling
 
 /// No request may crash or hang the service: the inputs that once did, each as it was seen.
 @Suite("Hardening: no request crashes or hangs the service")

@@ -4,6 +4,8 @@ import PledgeTestSupport
 import PostgresNIO
 import Testing
 @testable import PledgeServer
+import PledgeWorkflows
+import PledgeTooling
 
 /// An index kept fresh by catch-ups must hold exactly what an index built afresh holds, whatever
 /// was written in between: every product's ranking and every firm's assets.

@@ -5,6 +5,8 @@ import PledgeTestSupport
 import PostgresNIO
 import Testing
 @testable import PledgeServer
+import PledgeWorkflows
+import PledgeTooling
 
 /// The in-memory ranking and the one-query SQL ranking must agree exactly: same firms, same order,
 /// same capacity and score, on data neither was written for.

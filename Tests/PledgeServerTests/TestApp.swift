@@ -8,6 +8,7 @@ import PledgeCore
 import PledgeStore
 import Prometheus
 @testable import PledgeServer
+import PledgeWorkflows
 
 /// Builds the real application on a fresh database and drives it through its router.
 /// `boundary: BankBoundary(enforced: false)` turns the server's own bank check off, leaving the

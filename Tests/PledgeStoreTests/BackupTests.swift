@@ -4,6 +4,7 @@ import PledgeTestSupport
 import PostgresNIO
 import Testing
 @testable import PledgeStore
+import PledgeTooling
 
 /// A backup of the demo data, restored into a new cluster, holds every row and the same ledger.
 @Suite("Backup and restore")

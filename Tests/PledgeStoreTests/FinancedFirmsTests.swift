@@ -3,6 +3,7 @@ import PledgeStore
 import PledgeTestSupport
 import PostgresNIO
 import Testing
+import PledgeTooling
 
 /// 惠及企业 as the finance bureau counts them: every firm financed in the period, repeat borrowers
 /// included, with first-time borrowers (首贷户) beside them, through the rollups kept by trigger, after

@@ -3,6 +3,7 @@ import PledgeStore
 import PledgeTestSupport
 import PostgresNIO
 import Testing
+import PledgeTooling
 
 /// The rollups kept by trigger must give exactly the figures computed plainly from the ledger, for
 /// any as-of day, and so must a rebuild from scratch.

@@ -1,7 +1,8 @@
 /// Who may call each operation of openapi.yaml, keyed by operationId. The spec declares the same
 /// thing (`security` and `x-roles` on every operation) and a test holds the two equal, so the
 /// contract a client reads is the rule the server enforces. One middleware applies this table to
-/// every request; no handler checks roles itself.
+/// every request. Finer rules that depend on the record (which role may take which step of an
+/// application, who records ledger entries) are the lifecycle's (Transitions, LedgerRules).
 public enum OperationAccess: Sendable, Equatable {
     /// Needs no credentials: health, readiness, metrics and login.
     case open

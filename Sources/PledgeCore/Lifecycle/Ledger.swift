@@ -30,7 +30,7 @@ public struct LoanFigures: Sendable, Equatable {
     public var interestPaidFen: Fen = 0
     public var outstandingFen: Fen { principalFen - repaidFen }
 
-    public enum Status: String, Sendable {
+    public enum Status: String, CaseIterable, Sendable {
         case active      // 正常
         case repaid      // 已结清
         case defaulted   // 已违约
@@ -67,5 +67,59 @@ public struct LoanFigures: Sendable, Equatable {
                          en: "The defaulted amount would exceed the principal or be negative")
         }
         return nil
+    }
+}
+
+/// The ledger's rules beyond one entry's own checks (EntryInput.validated): who may record what on
+/// which loan, what an entry does to its application, and the two entries a renewal writes. The
+/// database checks the totals again (loan_entries_check, 0004_lifecycle.sql) as the last line of defence.
+public enum LedgerRules {
+    public enum Refusal: Error, Equatable, Sendable {
+        /// Only bank officers record repayments, defaults and corrections.
+        case notBankOfficer
+        /// The principal changes only by a correction.
+        case principalByCorrection
+        /// A renewed loan takes no more entries: they go on the loan that replaced it.
+        case loanRenewed(newLoanId: Int64)
+        /// A default is recorded only on a disbursed application.
+        case notDisbursed(ApplicationState)
+    }
+
+    /// Why `role` may not record an entry of `kind` on the loan, if it may not. Corrections are
+    /// judged by EntryInput alone.
+    public static func refusal(recording kind: LedgerEntry.Kind, correcting: Bool, by role: Role?, renewedBy: Int64?,
+                               applicationState: ApplicationState) -> Refusal? {
+        guard role == .bankOfficer else { return .notBankOfficer }
+        if correcting { return nil }
+        if kind == .disbursement { return .principalByCorrection }
+        if let renewedBy { return .loanRenewed(newLoanId: renewedBy) }
+        if kind == .default, applicationState != .disbursed { return .notDisbursed(applicationState) }
+        return nil
+    }
+
+    /// What a new entry does to its application: the repayment that clears the live loan settles it,
+    /// a default marks it defaulted. Corrections change figures only, never the state.
+    public static func consequence(of entry: LedgerEntry, after entries: [LedgerEntry], renewed: Bool,
+                                   applicationState: ApplicationState) -> ApplicationAction? {
+        guard entry.correctsId == nil, !renewed, applicationState == .disbursed else { return nil }
+        if entry.kind == .default { return .markDefault }
+        if entry.kind == .repayment, LoanFigures(entries + [entry]).outstandingFen == 0 { return .settle }
+        return nil
+    }
+
+    /// Only an active loan that was not renewed yet can be renewed.
+    public static func renewable(renewedBy: Int64?, figures: LoanFigures) -> Bool {
+        renewedBy == nil && figures.status == .active
+    }
+
+    /// A renewal's entries: the old loan's outstanding principal repaid on the renewal day (none when
+    /// nothing is outstanding), and the new loan's principal.
+    public static func renewalEntries(old entries: [LedgerEntry], principalFen: Fen, on day: CivilDate,
+                                      reason: String?) -> (closing: LedgerEntry?, opening: LedgerEntry) {
+        let outstanding = LoanFigures(entries).outstandingFen
+        let closing = outstanding > 0
+            ? LedgerEntry(id: 0, kind: .repayment, amountFen: outstanding, effectiveOn: day, reason: reason ?? "续贷结清 / repaid by renewal")
+            : nil
+        return (closing, LedgerEntry(id: 0, kind: .disbursement, amountFen: principalFen, effectiveOn: day))
     }
 }

@@ -126,3 +126,48 @@ public struct EntryInput: Sendable {
         return entry
     }
 }
+
+/// A renewal (续贷): a new loan on the same application that repays the old one's outstanding principal.
+public struct RenewalInput: Sendable {
+    /// The moment the new money left; its day is taken in Beijing time.
+    public var disbursedAt: Timestamp
+    public var principalFen: Fen
+    public var maturityOn: String
+    public var rateBp: Int
+    public var reason: String?
+
+    public init(disbursedAt: Timestamp, principalFen: Fen, maturityOn: String, rateBp: Int, reason: String?) {
+        self.disbursedAt = disbursedAt; self.principalFen = principalFen; self.maturityOn = maturityOn
+        self.rateBp = rateBp; self.reason = reason
+    }
+
+    public struct Valid: Sendable, Equatable {
+        public var disbursedAt: Timestamp
+        public var disbursedOn: CivilDate
+        public var principalFen: Fen
+        public var maturityOn: CivilDate
+        public var rateBp: Int
+        public var reason: String?
+    }
+
+    /// Checks the renewal against the loan it renews: on or after that loan's day, not after today,
+    /// maturing after its own day.
+    public func validated(renewing oldDisbursedOn: CivilDate, today: CivilDate) throws(ValidationFailure) -> Valid {
+        var c = Checker()
+        c.range(principalFen, 1...Money.maxLoanAmount, field: "principalFen", label: Label("续贷本金（分）", "Principal (fen)"))
+        c.range(rateBp, 0...3600, field: "rateBp", label: Label("年利率（基点）", "Annual rate (basis points)"))
+        let maturity = c.date(maturityOn, field: "maturityOn", label: Label("到期日", "Maturity date"))
+        let day = c.moment(disbursedAt, field: "disbursedAt", label: Label("续贷放款时间", "Renewal time")) ? disbursedAt.beijingDate : nil
+        c.ordered(oldDisbursedOn, day, field: "disbursedAt", earlierLabel: Label("原贷款放款日", "the old loan's disbursement"),
+                  laterLabel: Label("续贷放款日", "The renewal date"))
+        c.ordered(day, today, field: "disbursedAt", earlierLabel: Label("续贷放款日", "The renewal date"),
+                  laterLabel: Label("今天", "today"))
+        c.ordered(day, maturity, field: "maturityOn", earlierLabel: Label("续贷放款日", "the renewal date"),
+                  laterLabel: Label("到期日", "The maturity date"), allowEqual: false)
+        let reason = c.optionalText(reason, field: "reason", label: Label("原因", "Reason"), max: 2000)
+        try c.finish()
+        guard let day, let maturity else { throw ValidationFailure([]) }
+        return Valid(disbursedAt: disbursedAt, disbursedOn: day, principalFen: principalFen, maturityOn: maturity,
+                     rateBp: rateBp, reason: reason)
+    }
+}

@@ -1,5 +1,6 @@
 import PledgeCore
 import PledgeStore
+import PledgeWorkflows
 
 /// The server's own check of the bank boundary: a bank officer reaches only their bank's records,
 /// and another bank's record is "not found" (a 403 would tell that it exists). PostgreSQL's
@@ -8,22 +9,20 @@ import PledgeStore
 struct BankBoundary: Sendable {
     var enforced = true
 
-    /// The bank a list must be limited to, if any.
-    var scope: Int64? {
-        guard enforced, let p = RequestPrincipal.current, p.role == .bankOfficer else { return nil }
-        return p.bankId ?? -1
+    /// The current request's caller, as the workflows take it (Caller holds the rules).
+    var caller: Caller {
+        Caller(RequestPrincipal.current, boundaryEnforced: enforced, requestId: RequestOrigin.current.requestId)
     }
 
+    /// The bank a list must be limited to, if any.
+    var scope: Int64? { caller.bankScope }
+
     func check(bankId: Int64, entity: String, id: Int64) throws {
-        guard enforced, let p = RequestPrincipal.current else { return }
-        if !p.canReach(bankId: bankId) { throw StoreError.notFound(entity: entity, id: id) }
+        try caller.reach(bankId: bankId, entity: entity, id: id)
     }
 
     /// The bank whose consenting firms a candidate list is limited to: bank officers only. This
     /// filter runs whatever `enforced` says, since the ranking comes from memory where no database
     /// policy reaches.
-    static var consentFilterBank: Int64? {
-        guard let p = RequestPrincipal.current, p.role == .bankOfficer else { return nil }
-        return p.bankId ?? -1
-    }
+    static var consentFilterBank: Int64? { Caller(RequestPrincipal.current).consentBank }
 }

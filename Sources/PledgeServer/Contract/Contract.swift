@@ -19,6 +19,8 @@ struct Contract: Sendable {
         let body: Schema?
         let bodyRequired: Bool
         let contentTypes: [String]
+        /// Header parameters the operation requires, lower-cased (`if-match`).
+        var requiredHeaders: Set<String> = []
     }
 
     let operations: [String: Operation]
@@ -50,10 +52,23 @@ struct Contract: Sendable {
                 guard let id = op["operationId"] as? String else { continue }
                 operations[id] = Operation(id: id, parameters: parameters, body: json.map { Schema.build($0, refs: table) },
                                            bodyRequired: request?["required"] as? Bool ?? false,
-                                           contentTypes: content.keys.sorted())
+                                           contentTypes: content.keys.sorted(),
+                                           requiredHeaders: Self.requiredHeaders(common + (op["parameters"] as? [Any] ?? []),
+                                                                                 shared: sharedParameters))
             }
         }
         self.operations = operations
+    }
+
+    private static func requiredHeaders(_ nodes: [Any], shared: [String: Any]) -> Set<String> {
+        Set(nodes.compactMap { node -> String? in
+            guard var map = node as? [String: Any] else { return nil }
+            if let ref = map["$ref"] as? String, let target = shared[String(ref.split(separator: "/").last ?? "")] as? [String: Any] {
+                map = target
+            }
+            guard map["in"] as? String == "header", map["required"] as? Bool == true, let name = map["name"] as? String else { return nil }
+            return name.lowercased()
+        })
     }
 
     private static func parameter(_ node: Any, shared: [String: Any], table: SchemaTable) -> Parameter? {

@@ -1,5 +1,6 @@
 import Foundation
 import PledgeCore
+import PledgeWorkflows
 
 /// The candidate list as a spreadsheet a bank officer opens in Excel: UTF-8 with a byte-order mark
 /// (without it Excel reads Chinese as GBK), CRLF lines, every field quoted. Industries are named, and

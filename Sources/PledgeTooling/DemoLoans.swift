@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PledgeCore
+import PledgeStore
 import PostgresNIO
 
 /// Demo lending history: loans on eligible firm–product pairs, disbursed month by month since the

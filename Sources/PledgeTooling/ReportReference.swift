@@ -1,5 +1,6 @@
 import Logging
 import PledgeCore
+import PledgeStore
 import PostgresNIO
 
 /// The report figures computed the plain way, straight from loan_entries, with no rollup: the

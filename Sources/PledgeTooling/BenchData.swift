@@ -1,4 +1,6 @@
+import PledgeCore
 import Logging
+import PledgeStore
 import PostgresNIO
 
 /// Synthetic data at national scale for the benchmarks, generated inside PostgreSQL in a few

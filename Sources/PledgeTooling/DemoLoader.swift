@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PledgeCore
+import PledgeStore
 import PostgresNIO
 
 /// Loads the deterministic demo dataset through the same validation and repositories the API uses,

@@ -1,3 +1,4 @@
+import PledgeCore
 /// A Fuling-like demo dataset: the 榨菜 association with its GI collective mark, ~150 firms with
 /// ~1,500 IP assets, valuations, 8 banks and ~12 涪知贷 products.
 ///

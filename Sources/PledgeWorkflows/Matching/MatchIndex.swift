@@ -98,7 +98,7 @@ public actor MatchIndex {
             let pruned = try await repository.pruneChanges()
             if pruned > 0 { logger.info("Pruned the engine change log", metadata: ["rows": "\(pruned)"]) }
         } catch {
-            logger.warning("Could not prune the engine change log", metadata: LoggedError.metadata(error))
+            logger.warning("Could not prune the engine change log", metadata: ErrorMetadata.of(error))
         }
     }
 

@@ -1,4 +1,6 @@
+import PledgeCore
 import Logging
+import PledgeStore
 import PostgresNIO
 
 /// A national-scale ledger for the report benchmark, generated inside PostgreSQL: firms, banks and

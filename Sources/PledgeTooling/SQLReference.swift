@@ -1,5 +1,6 @@
 import Logging
 import PledgeCore
+import PledgeStore
 import PostgresNIO
 
 /// The candidate ranking of one product computed by one SQL query, from the same formulas as the

@@ -1,0 +1,18 @@
+import HTTPTypes
+import PledgeWorkflows
+
+extension APIProblem {
+    /// A workflow's refusal as problem details: the kind decides the status, the rest is carried over.
+    init(_ error: WorkflowError) {
+        let status: HTTPResponse.Status = switch error.kind {
+        case .badRequest: .badRequest
+        case .invalid: .unprocessableContent
+        case .conflict: .conflict
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .stale: .preconditionFailed
+        }
+        self.init(status, code: error.code, zh: error.zh, en: error.en, field: error.field, errors: error.errors,
+                  currentVersion: error.currentVersion)
+    }
+}

@@ -1,0 +1,19 @@
+import PostgresNIO
+
+extension PostgresBindings {
+    /// The bindings of a query whose one parameter ($1) is an id.
+    static func one(_ id: Int64) -> PostgresBindings {
+        var b = PostgresBindings()
+        b.append(id)
+        return b
+    }
+}
+
+extension PSQLError {
+    /// The PostgreSQL error `error` is or wraps (a transaction wraps its body's error).
+    static func within(_ error: any Error) -> PSQLError? {
+        if let p = error as? PSQLError { return p }
+        if let t = error as? PostgresTransactionError, let inner = t.closureError ?? t.commitError { return within(inner) }
+        return nil
+    }
+}
