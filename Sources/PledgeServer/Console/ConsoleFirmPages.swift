@@ -94,7 +94,7 @@ struct ConsoleFirmPages: Sendable {
         if r.may("listAssets") {
             let assets = try await service.listAssets(.init(query: .init(firmId: id, limit: 100))).ok.body.json
             let rows: [[HTML]] = assets.items.map { a in
-                ["\(Self.ipTypeName(a._type, r))", "\(a.number)", "\(a.title)", "\(a.legalStatus.rawValue)", "\(a.expiryDate ?? "—")",
+                ["\(Self.ipTypeName(a._type, r))", "\(a.number)", "\(a.title)", "\(r.t(ConsoleRecordPages.statusZh(a.legalStatus), a.legalStatus.rawValue))", "\(a.expiryDate ?? "—")",
                  "\(a.coOwners.isEmpty ? "—" : a.coOwners.map(\.name).joined(separator: "、"))",
                  r.may("createValuation") ? "<a href=\"/console/assets/\(a.id)/valuations/new\">\(r.t("登记评估", "Add a valuation"))</a>" : .empty]
             }
@@ -111,9 +111,30 @@ struct ConsoleFirmPages: Sendable {
                 r, caption: r.t("授权", "Consents"), headers: [r.t("授权日期", "Granted"), r.t("范围", "Scope"), r.t("状态", "State")], rows: rows))
             if r.may("recordConsent") { parts.append(try await consentForm(id, r)) }
         }
+        if r.may("listLicences") {
+            let licences = try await service.listLicences(.init(query: .init(firmId: id, limit: 100))).ok.body.json
+            let rows: [[HTML]] = licences.items.map { l in ["\(l.licenceNumber)", "#\(l.markAssetId)", "\(l.validFrom) – \(l.validUntil)"] }
+            parts.append("<h2>\(r.t("地理标志使用许可", "GI licences"))</h2>" + ConsoleLayout.table(
+                r, caption: r.t("许可", "Licences"), headers: [r.t("许可编号", "Licence number"), r.t("集体商标", "Collective mark"), r.t("有效期", "Valid")], rows: rows))
+        }
         if r.may("listLoans") {
             let loans = try await service.listLoans(.init(query: .init(firmId: id, limit: 100))).ok.body.json
             parts.append("<h2>\(r.t("贷款", "Loans"))</h2>" + ConsoleLifecyclePages.loanTable(loans.items, r))
+            let pledges: [[HTML]] = loans.items.compactMap { l in
+                l.pledge.map { p in
+                    ["\(p.registrationNumber ?? "—")", "\(p.registeredOn ?? "—")", "\(p.assetIds.map { "#\($0)" }.joined(separator: "、"))",
+                     "\(ConsoleFormat.yuan(p.securedAmountFen))", "\(p.status.rawValue)", "<a href=\"/console/loans/\(l.id)\">#\(l.id)</a>"]
+                }
+            }
+            parts.append("<h2>\(r.t("质押登记", "Pledges"))</h2>" + ConsoleLayout.table(
+                r, caption: r.t("质押", "Pledges"), headers: [r.t("登记号", "Registration"), r.t("登记日期", "Registered"), r.t("质押资产", "Assets"),
+                                                            r.t("担保金额", "Secured"), r.t("状态", "Status"), r.t("贷款", "Loan")], rows: pledges, numeric: [3]))
+        }
+        if r.may("listAlerts") {
+            let alerts = try await service.listAlerts(.init(query: .init())).ok.body.json.items.filter { $0.firmId == id }
+            let rows: [[HTML]] = alerts.map { a in ["\(a.due)", "\(a.daysLeft)", "\(r.t(a.messageZh, a.messageEn))"] }
+            parts.append("<h2>\(r.t("提醒", "Alerts"))</h2>" + ConsoleLayout.table(
+                r, caption: r.t("本企业的提醒", "This firm's alerts"), headers: [r.t("到期日", "Due"), r.t("剩余天数", "Days left"), r.t("内容", "What")], rows: rows, numeric: [1]))
         }
         return ConsoleLayout.response(ConsoleLayout.page(r, title: f.name, parts.joined()))
     }
