@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "PledgeServer",
             dependencies: [
-                "PledgeCore", "PledgeStore", "PledgeAPI",
+                "PledgeCore", "PledgeStore", "PledgeAPI", "PledgeImport", "PledgeImportStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "PledgeServerTests",
             dependencies: [
-                "PledgeServer", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeTestSupport",
+                "PledgeServer", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeImport", "PledgeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
