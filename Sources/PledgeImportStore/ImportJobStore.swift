@@ -202,6 +202,7 @@ public struct ImportJobStore: Sendable {
             let refused = outcome.rows - outcome.valid
             try await client.query("""
                 UPDATE import_jobs SET status = \(status.rawValue), phase = 'finished', finished_at = now(), file = NULL,
+                       done = \(Int64(outcome.rows)), total = \(Int64(outcome.rows)),
                        encoding = coalesce(\(encoding), encoding), sheet = coalesce(sheet, \(outcome.sheet)),
                        rows_read = \(outcome.rows), rows_valid = \(outcome.valid), rows_refused = \(refused),
                        inserted = \(outcome.inserted), updated = \(outcome.updated), unchanged = \(max(0, outcome.unchanged)),

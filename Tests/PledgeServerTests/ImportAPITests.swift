@@ -179,6 +179,8 @@ struct ImportAPITests {
             // JSON is not a file.
             let json = try await client.send(.post, "/imports?kind=firms", json: "{}")
             #expect(json.status == .unsupportedMediaType, "\(json.text)")
+            #expect(json.json["field"] as? String == "Content-Type")
+            #expect((json.json["messageZh"] as? String)?.contains("multipart/form-data") == true)
             // Over the limit: 413 naming the file, nothing stored.
             let huge = [UInt8](repeating: 0x41, count: AppConfiguration.maxImportBytes + 1)
             expect(try await client.upload("kind=firms", huge), .contentTooLarge, code: "file_too_large", field: "file")
