@@ -17,7 +17,13 @@ extension PledgeService {
         let limit = AppConfiguration.maxImportBytes
         let bytes: [UInt8]
         switch input.body {
-        case .multipartForm(let parts): bytes = try await form.read(parts, limit: limit)
+        case .multipartForm(let parts):
+            do { bytes = try await form.read(parts, limit: limit) } catch let problem as APIProblem { throw problem } catch {
+                // The multipart parser's own errors: a body that is not the multipart it declares.
+                throw APIProblem(.badRequest, code: "malformed_multipart",
+                                 zh: "请求体不是有效的 multipart/form-data（分隔符或某部分的头有误，或只能出现一次的部分出现了多次）",
+                                 en: "The body is not valid multipart/form-data (its boundary or a part's headers are wrong, or a part allowed once came twice)", field: "body")
+            }
         case .csv(let body): bytes = try await ImportForm.collect(body, limit: limit)
         case .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(let body):
             form.declaredXLSX = true
@@ -202,13 +208,17 @@ struct ImportForm {
     }
 
     static func collect(_ body: HTTPBody, limit: Int) async throws -> [UInt8] {
-        do { return try await [UInt8](collecting: body, upTo: limit) } catch let e as APIProblem { throw e } catch {
+        do { return try await [UInt8](collecting: body, upTo: limit) } catch where "\(type(of: error))" == "TooManyBytesError" {
+            // The runtime's own error type is private; its name is stable.
             throw AppConfiguration.importTooLarge
         }
     }
 
     static func text(_ body: HTTPBody, field: String) async throws -> String {
-        let bytes = try await collect(body, limit: 1000)
+        let bytes: [UInt8]
+        do { bytes = try await collect(body, limit: 1000) } catch let problem as APIProblem where problem.code == "file_too_large" {
+            throw Self.problem("invalid_option", field: field, zh: "\(field) 过长", en: "\(field) is too long")
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw problem("invalid_option", field: field, zh: "\(field) 应为 UTF-8 文本", en: "\(field) must be UTF-8 text")
         }
