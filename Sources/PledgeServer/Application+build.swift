@@ -72,7 +72,8 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     router.add(middleware: ConnectionMiddleware(database: Database(client, leaseTimeout: leaseTimeout),
                                                 poolSize: DatabaseURL.requestPoolSize))
     router.add(middleware: AuthenticationMiddleware(users: UserRepository(client: client, logger: logger)))
-    router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxBodyBytes))
+    // BodyLimitMiddleware has held every body to its own limit already; here the largest (an import's) applies.
+    router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxImportBytes))
     let service = PledgeService(client: client, metrics: metrics, logger: logger, matchIndex: index,
                                 throttle: throttle, boundary: boundary, leaseTimeout: leaseTimeout)
     // Times a person reads are Beijing time with the offset, in JSON as in the CSV exports. The

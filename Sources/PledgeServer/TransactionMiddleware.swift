@@ -36,7 +36,7 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
         if OperationAccess.openPaths.contains(request.uri.path) { return try await next(request, context) }
         guard [.post, .put, .patch, .delete].contains(request.method) else { return try await read(request, context: context, next: next) }
         var request = request
-        let body = try await request.collectBody(upTo: max(maxBytes, AppConfiguration.maxBodyBytes(method: request.method, path: request.uri.path)))
+        let body = try await request.collectBody(upTo: maxBytes)
         let key = try idempotencyKey(request)
         let principal = RequestPrincipal.current
         let scope = principal?.actor ?? "anonymous"
