@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "PledgeServer",
             dependencies: [
-                "PledgeCore", "PledgeStore", "PledgeWorkflows", "PledgeAPI",
+                "PledgeCore", "PledgeStore", "PledgeWorkflows", "PledgeAPI", "PledgeImport", "PledgeImportStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "PledgeServerTests",
             dependencies: [
-                "PledgeServer", "PledgeWorkflows", "PledgeTooling", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeTestSupport",
+                "PledgeServer", "PledgeWorkflows", "PledgeTooling", "PledgeStore", "PledgeCore", "PledgeAPI", "PledgeImport", "PledgeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

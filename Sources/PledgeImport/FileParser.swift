@@ -103,6 +103,21 @@ public enum FileParser {
         return file
     }
 
+    /// The problems that stop a whole file (no header row, a required column missing, an amount column
+    /// without its unit, two columns for one field), found by the kind's own parser on the file's
+    /// first rows alone, so a door can refuse such a file before it accepts the upload.
+    public static func fileIssues(_ table: SheetTable, kind: ImportKind, today: CivilDate) -> [ImportIssue] {
+        let head = SheetTable(name: table.name, rows: Array(table.rows.prefix(16)))
+        let ref = ImportReference(today: today, industries: [])
+        switch kind {
+        case .firms: return firms(head, reference: ref).fileIssues
+        case .assets: return assets(head, reference: ref).fileIssues
+        case .valuations: return valuations(head, reference: ref).fileIssues
+        case .licences: return licences(head, reference: ref).fileIssues
+        case .loans: return loans(head, reference: ref).fileIssues
+        }
+    }
+
     // MARK: Firms
 
     public static func firms(_ table: SheetTable, reference ref: ImportReference) -> ParsedFile<FirmFields> {

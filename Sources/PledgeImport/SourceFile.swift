@@ -45,6 +45,16 @@ public enum RejectsFile {
         return out
     }
 
+    /// The rejects file's bytes, in the format the import read.
+    public static func data(header: [String], rejected: [SheetRow], issues: [ImportIssue], format: SourceFile.Format) throws -> [UInt8] {
+        let table = rows(header: header, rejected: rejected, issues: issues)
+        switch format {
+        case .csv: return CSVWriter.render(table)
+        case .xlsx:
+            return try XLSXWriter.data(XLSXWriter.Sheet(name: "rejects", header: table[0], rows: table.dropFirst().map { $0.map { .text($0) } }))
+        }
+    }
+
     public static func write(header: [String], rejected: [SheetRow], issues: [ImportIssue], format: SourceFile.Format, to url: URL) throws {
         let table = rows(header: header, rejected: rejected, issues: issues)
         switch format {

@@ -233,6 +233,15 @@ public enum XLSXWriter {
     // Style indexes in styles.xml below.
     enum Style: Int { case plain = 0, bold = 1, date = 2, yuan = 3, integer = 4, percent = 5, title = 6, text = 7, decimal = 8 }
 
+    /// The workbook's bytes (an HTTP answer, a stored rejects file): written through a private
+    /// temporary file, removed again.
+    public static func data(_ sheet: Sheet) throws -> [UInt8] {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pledgematch-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try write(sheet, to: url)
+        return [UInt8](try Data(contentsOf: url))
+    }
+
     public static func write(_ sheet: Sheet, to url: URL) throws {
         try? FileManager.default.removeItem(at: url)
         let archive = try Archive(url: url, accessMode: .create)

@@ -20,6 +20,10 @@ public struct ExportTable: Sendable {
         try XLSXWriter.write(XLSXWriter.Sheet(name: name, header: header, rows: rows), to: url)
     }
 
+    public func xlsx() throws -> [UInt8] {
+        try XLSXWriter.data(XLSXWriter.Sheet(name: name, header: header, rows: rows))
+    }
+
     static func text(_ cell: XLSXCell) -> String {
         switch cell {
         case .empty: ""
@@ -30,13 +34,24 @@ public struct ExportTable: Sendable {
     }
 }
 
-/// Reads the tables out in the import's layout.
+/// What one caller may receive of a table: everything (staff, the CLI), or a bank officer's share:
+/// the firms in `firmIds` (those whose consent to share with the bank is in force) and the loans of
+/// `bankId`. The server decides the scope; the database's row-level security holds the same line.
+public struct ExportScope: Sendable, Equatable {
+    public var firmIds: [Int64]?
+    public var bankId: Int64?
+    public init(firmIds: [Int64]? = nil, bankId: Int64? = nil) { self.firmIds = firmIds; self.bankId = bankId }
+    public static let everything = ExportScope()
+}
+
+/// Reads the tables out in the import's layout. Queries go through `Database`, so inside a request
+/// they run on its connection and in its transaction (a bank officer's under row-level security).
 public struct ExportService: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.client = Database(client)
         self.logger = logger
     }
 
@@ -55,24 +70,26 @@ public struct ExportService: Sendable {
     static let sizeZh: [String: String] = ["micro": "微型", "small": "小型", "medium": "中型", "large": "大型"]
     static let methodZh: [String: String] = ["income": "收益法", "market": "市场法", "cost": "成本法"]
 
-    public func table(_ kind: ImportKind) async throws -> ExportTable {
+    public func table(_ kind: ImportKind, scope: ExportScope = .everything) async throws -> ExportTable {
         switch kind {
-        case .firms: return try await firms()
-        case .assets: return try await assets()
-        case .valuations: return try await valuations()
-        case .licences: return try await licences()
-        case .loans: return try await loans()
+        case .firms: return try await firms(scope)
+        case .assets: return try await assets(scope)
+        case .valuations: return try await valuations(scope)
+        case .licences: return try await licences(scope)
+        case .loans: return try await loans(scope)
         }
     }
 
-    func firms() async throws -> ExportTable {
+    func firms(_ scope: ExportScope) async throws -> ExportTable {
         let keys = ["creditCode", "name", "industryCode", "town", "size", "foundedOn", "annualRevenueFen", "rdExpenseFen",
                     "totalAssetsFen", "totalLiabilitiesFen", "employees", "highTech", "specialized", "ipDemonstration", "badCredit"]
         var rows: [[XLSXCell]] = []
         let query: PostgresQuery = """
             SELECT f.credit_code, f.name, i.name_zh, f.town, f.size, f.founded_on, f.annual_revenue_fen, f.rd_expense_fen,
                    f.total_assets_fen, f.total_liabilities_fen, f.employees, f.high_tech, f.specialized, f.ip_demonstration, f.bad_credit
-            FROM firms f JOIN industries i ON i.code = f.industry_code WHERE f.archived_at IS NULL ORDER BY f.id
+            FROM firms f JOIN industries i ON i.code = f.industry_code WHERE f.archived_at IS NULL
+              AND (\(scope.firmIds)::bigint[] IS NULL OR f.id = ANY(\(scope.firmIds)))
+            ORDER BY f.id
             """
         for try await r in try await client.query(query, logger: logger) {
             let c = try r.makeRandomAccess()
@@ -87,7 +104,7 @@ public struct ExportService: Sendable {
         return ExportTable(name: "企业 firms", header: Self.headers(.firms, keys), rows: rows)
     }
 
-    func assets() async throws -> ExportTable {
+    func assets(_ scope: ExportScope) async throws -> ExportTable {
         let keys = ["ownerCreditCode", "ownerName", "type", "number", "title", "filingDate", "grantDate", "registrationDate",
                     "firstUseDate", "expiryDate", "renewalCount", "legalStatus", "ipcClasses", "niceClasses", "claims",
                     "forwardCitations", "familySize", "licences", "litigations"]
@@ -96,7 +113,9 @@ public struct ExportService: Sendable {
             SELECT f.credit_code, f.name, a.type, a.number, a.title, a.filing_date, a.grant_date, a.registration_date, a.first_use_date,
                    a.expiry_date, a.renewal_count, a.legal_status, array_to_string(a.ipc_classes, '; '),
                    array_to_string(a.nice_classes, '; '), a.claims, a.forward_citations, a.family_size, a.licences, a.litigations
-            FROM ip_assets a JOIN firms f ON f.id = a.firm_id WHERE a.archived_at IS NULL ORDER BY a.firm_id, a.id
+            FROM ip_assets a JOIN firms f ON f.id = a.firm_id WHERE a.archived_at IS NULL
+              AND (\(scope.firmIds)::bigint[] IS NULL OR a.firm_id = ANY(\(scope.firmIds)))
+            ORDER BY a.firm_id, a.id
             """
         for try await r in try await client.query(query, logger: logger) {
             let c = try r.makeRandomAccess()
@@ -114,13 +133,14 @@ public struct ExportService: Sendable {
         return ExportTable(name: "知识产权 assets", header: Self.headers(.assets, keys), rows: rows)
     }
 
-    func valuations() async throws -> ExportTable {
+    func valuations(_ scope: ExportScope) async throws -> ExportTable {
         let keys = ["assetType", "assetNumber", "appraiser", "method", "valueFen", "valuationDate", "validUntil", "reportNumber"]
         var rows: [[XLSXCell]] = []
         let query: PostgresQuery = """
             SELECT a.type, a.number, v.appraiser, v.method, v.value_fen, v.valuation_date, v.valid_until, v.report_number
             FROM valuations v JOIN ip_assets a ON a.firm_id = v.firm_id AND a.id = v.asset_id
-            WHERE v.archived_at IS NULL ORDER BY v.id
+            WHERE v.archived_at IS NULL AND (\(scope.firmIds)::bigint[] IS NULL OR v.firm_id = ANY(\(scope.firmIds)))
+            ORDER BY v.id
             """
         for try await (type, number, appraiser, method, value, date, until, report) in try await client.query(query, logger: logger)
             .decode((String, String, String, String, Int64, CivilDate, CivilDate, String).self) {
@@ -130,13 +150,14 @@ public struct ExportService: Sendable {
         return ExportTable(name: "评估 valuations", header: Self.headers(.valuations, keys), rows: rows)
     }
 
-    func licences() async throws -> ExportTable {
+    func licences(_ scope: ExportScope) async throws -> ExportTable {
         let keys = ["creditCode", "markNumber", "licenceNumber", "validFrom", "validUntil"]
         var rows: [[XLSXCell]] = []
         let query: PostgresQuery = """
             SELECT f.credit_code, a.number, g.licence_number, g.valid_from, g.valid_until
             FROM gi_licences g JOIN firms f ON f.id = g.firm_id JOIN ip_assets a ON a.firm_id = g.mark_firm_id AND a.id = g.mark_asset_id
-            WHERE g.archived_at IS NULL ORDER BY g.id
+            WHERE g.archived_at IS NULL AND (\(scope.firmIds)::bigint[] IS NULL OR g.firm_id = ANY(\(scope.firmIds)))
+            ORDER BY g.id
             """
         for try await (code, mark, number, from, until) in try await client.query(query, logger: logger)
             .decode((String, String, String, CivilDate, CivilDate).self) {
@@ -147,7 +168,7 @@ public struct ExportService: Sendable {
 
     /// Loans without a contract number (made through the platform) are written as PLEDGEMATCH-LOAN-<id>,
     /// which an import recognises as that loan.
-    func loans() async throws -> ExportTable {
+    func loans(_ scope: ExportScope) async throws -> ExportTable {
         let keys = ["contractNumber", "creditCode", "bankCode", "productCode", "principalFen", "disbursedOn", "maturityOn", "rateBp",
                     "pledgedAssets", "registrationNumber", "registeredOn", "repaidFen", "repaidOn"]
         var rows: [[XLSXCell]] = []
@@ -165,6 +186,8 @@ public struct ExportService: Sendable {
             FROM loans l JOIN firms f ON f.id = l.firm_id JOIN banks b ON b.id = l.bank_id JOIN loan_products p ON p.id = l.product_id
             JOIN loan_balances lb ON lb.firm_id = l.firm_id AND lb.loan_id = l.id
             LEFT JOIN loan_contracts c ON c.firm_id = l.firm_id AND c.loan_id = l.id
+            WHERE (\(scope.bankId)::bigint IS NULL OR l.bank_id = \(scope.bankId))
+              AND (\(scope.firmIds)::bigint[] IS NULL OR l.firm_id = ANY(\(scope.firmIds)))
             ORDER BY l.disbursed_on, l.id
             """
         for try await r in try await client.query(query, logger: logger) {
@@ -182,6 +205,14 @@ public struct ExportService: Sendable {
     /// A finance-bureau report as a workbook: its title, its parameters, the header with units, and
     /// numbers as numbers (amounts #,##0.00, percentages 0.00%, counts 0), not text.
     public static func report(_ sheet: ReportSheet, to url: URL) throws {
+        try XLSXWriter.write(reportSheet(sheet), to: url)
+    }
+
+    public static func report(_ sheet: ReportSheet) throws -> [UInt8] {
+        try XLSXWriter.data(reportSheet(sheet))
+    }
+
+    static func reportSheet(_ sheet: ReportSheet) -> XLSXWriter.Sheet {
         var title: [[String]] = [["\(sheet.title.zh) \(sheet.title.en)"]]
         title += sheet.parameters.map { [$0.0, $0.1] }
         let rows: [[XLSXCell]] = sheet.rows.map { row in
@@ -198,6 +229,6 @@ public struct ExportService: Sendable {
                 return Int(v) != nil ? .number(v, .integer) : .text(v)
             }
         }
-        try XLSXWriter.write(XLSXWriter.Sheet(name: sheet.title.zh, titleRows: title, header: sheet.header, rows: rows), to: url)
+        return XLSXWriter.Sheet(name: sheet.title.zh, titleRows: title, header: sheet.header, rows: rows)
     }
 }

@@ -41,8 +41,13 @@ public struct ImportOptions: Sendable {
     public var actor: String
     public var requestId: String?
     public var today: CivilDate
-    public init(dryRun: Bool = false, skipInvalid: Bool = false, actor: String, requestId: String? = nil, today: CivilDate) {
+    /// Extra transaction-local settings of the load's transaction (an API job lifts its pool's
+    /// statement timeout for the load, which is its work).
+    public var settings: [String: String]
+    public init(dryRun: Bool = false, skipInvalid: Bool = false, actor: String, requestId: String? = nil, today: CivilDate,
+                settings: [String: String] = [:]) {
         self.dryRun = dryRun; self.skipInvalid = skipInvalid; self.actor = actor; self.requestId = requestId; self.today = today
+        self.settings = settings
     }
 }
 
@@ -59,7 +64,12 @@ public struct ImportService: Sendable {
         self.logger = logger
     }
 
+    /// The advisory lock key that serialises loads ("PMIMPORT" in ASCII).
+    static let loadLock: Int64 = 0x504D_494D_504F_5254
+
+    /// Reads through `Database`, so a caller that leased a connection (an API job) reads on it.
     public func reference(today: CivilDate, withFirms: Bool) async throws -> ImportReference {
+        let client = Database(self.client)
         var industries: [ImportReference.Industry] = []
         for try await (code, zh, en) in try await client.query("SELECT code, name_zh, name_en FROM industries ORDER BY code", logger: logger)
             .decode((String, String, String).self) {
@@ -110,13 +120,18 @@ public struct ImportService: Sendable {
             return outcome
         }
         // The merges note their changes in the engine's log themselves (0012_bulk_engine_notes.sql).
-        let session = Database.Session(actor: options.actor, requestId: options.requestId,
-                                       settings: P.notesEngineChanges ? ["pledgematch.bulk_import": "on"] : [:])
+        var settings = options.settings
+        if P.notesEngineChanges { settings["pledgematch.bulk_import"] = "on" }
+        let session = Database.Session(actor: options.actor, requestId: options.requestId, settings: settings)
         let logger = self.logger
         let table = "import_\(kind.rawValue)"
         let sheet = file.sheet
         let result: ImportOutcome = try await Database(client).inRequestTransaction(session, logger: logger) { conn in
             var outcome = outcome
+            // One load at a time per database, whichever door it came through: two uploads of the same
+            // file at once would otherwise both insert the same new keys, and the second fail on them;
+            // in turn, the second finds the first's rows and changes nothing.
+            _ = try await conn.run("SELECT pg_advisory_xact_lock(\(Self.loadLock))", logger: logger)
             _ = try await conn.run(PostgresQuery(unsafeSQL: "CREATE TEMP TABLE \(table) (\(P.stagingColumns)) ON COMMIT DROP"), logger: logger)
             let total = file.rows.count
             progress?(.loading, 0, total)

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import OpenAPIHummingbird
@@ -15,6 +16,18 @@ public struct AppConfiguration: Sendable {
     public var port: Int
     public var logLevel: Logger.Level
     public static let maxBodyBytes = 1 << 20
+    /// An import's upload (POST /imports): larger files go through the CLI.
+    public static let maxImportBytes = 32 << 20
+
+    /// The body limit of a request: an import's upload, or everything else's.
+    static func maxBodyBytes(method: HTTPRequest.Method, path: String) -> Int {
+        method == .post && path == "/imports" ? maxImportBytes : maxBodyBytes
+    }
+
+    static let importTooLarge = APIProblem(.contentTooLarge, code: "file_too_large",
+        zh: "上传的文件超过 32 MiB：请分成几个文件上传，或在服务器上用命令行 pledgematch import 导入",
+        en: "The upload is over 32 MiB: split the file, or import it on the server with the pledgematch import command",
+        field: "file")
 
     public init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info) {
         self.host = host
@@ -31,20 +44,22 @@ public func buildApplication(configuration: AppConfiguration, client: PostgresCl
                              logger: Logger) throws -> some ApplicationProtocol {
     let index = MatchIndex(repository: MatchingRepository(client: engineClient, logger: logger), logger: logger,
                            today: { BusinessCalendar.today() })
-    let router = try buildRouter(client: client, metrics: metrics, logger: logger, index: index)
+    let imports = ImportJobRunner(client: client, logger: logger)
+    let router = try buildRouter(client: client, metrics: metrics, logger: logger, index: index, imports: imports)
     var app = Application(router: router,
                           server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()])),
                           configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                serverName: "PledgeMatch"),
                           logger: logger)
-    app.addServices(client, engineClient, MatchIndexWarmUp(index: index, logger: logger))
+    app.addServices(client, engineClient, MatchIndexWarmUp(index: index, logger: logger), ImportJobService(runner: imports))
     return app
 }
 
 func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, logger: Logger,
                  index: MatchIndex? = nil, throttle: LoginThrottle = LoginThrottle(),
                  boundary: BankBoundary = BankBoundary(),
-                 leaseTimeout: Duration = Database.defaultLeaseTimeout) throws -> Router<AppRequestContext> {
+                 leaseTimeout: Duration = Database.defaultLeaseTimeout,
+                 imports: ImportJobRunner? = nil) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     // Metrics outside the problem middleware, so they count the status actually sent.
     router.add(middleware: MetricsMiddleware())
@@ -53,10 +68,13 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: BodyLimitMiddleware(maxBytes: AppConfiguration.maxBodyBytes))
     router.add(middleware: HeaderEncodingMiddleware())
+    // Outside the connection and the transaction: an accepted upload's job is committed by now.
+    router.add(middleware: ImportKickMiddleware(runner: imports ?? ImportJobRunner(client: client, logger: logger, leaseTimeout: leaseTimeout)))
     router.add(middleware: ConnectionMiddleware(database: Database(client, leaseTimeout: leaseTimeout),
                                                 poolSize: DatabaseURL.requestPoolSize))
     router.add(middleware: AuthenticationMiddleware(users: UserRepository(client: client, logger: logger)))
-    router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxBodyBytes))
+    // BodyLimitMiddleware has held every body to its own limit already; here the largest (an import's) applies.
+    router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxImportBytes))
     let service = PledgeService(client: client, metrics: metrics, logger: logger, matchIndex: index,
                                 throttle: throttle, boundary: boundary, leaseTimeout: leaseTimeout)
     // Times a person reads are Beijing time with the offset, in JSON as in the CSV exports. The

@@ -32,6 +32,9 @@ enum IdempotencyPolicy: String, Sendable, CaseIterable {
         "POST /licences": .optional,
         "POST /users": .optional,
         "POST /applications/{applicationId}/transitions": .optional,
+        // An import matches rows on natural keys: the same file twice changes nothing (the second job
+        // reports so); a key returns the first job again.
+        "POST /imports": .optional,
         // Nothing written, or nothing that could be replayed.
         "POST /firms/{firmId}/what-if": .absent,
         "POST /auth/login": .absent,

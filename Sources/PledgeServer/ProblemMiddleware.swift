@@ -92,6 +92,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                               en: "Send the version you read (its ETag) in If-Match", field: "If-Match")
         }
         switch error.httpStatus {
+        case .unsupportedMediaType where error.operationID == "createImport":
+            return APIProblem(.unsupportedMediaType, code: "unsupported_media_type",
+                              zh: "请上传文件：请求体为 text/csv、.xlsx 或 application/octet-stream，或 multipart/form-data 的 file 部分",
+                              en: "Upload a file: a text/csv, .xlsx or application/octet-stream body, or the part file of multipart/form-data",
+                              field: "Content-Type")
         case .unsupportedMediaType:
             return APIProblem(.unsupportedMediaType, code: "unsupported_media_type", zh: "请求体必须是 application/json",
                               en: "The body must be application/json")

@@ -78,6 +78,13 @@ public enum OperationAccess: Sendable, Equatable {
         "getProgressReport": .roles(reports), "exportProgressReport": .roles(reports),
         "getMonthlyReport": .roles(reports), "exportMonthlyReport": .roles(reports),
         "getCostReport": .roles(reports), "exportCostReport": .roles(reports),
+        // Imports write firm-level records: staff. Exports of the tables are firm-level detail: staff;
+        // a bank officer receives the firms that consented to share with the bank and the bank's own
+        // loans (the candidates' rule). The bureau's workbooks are reports.
+        "createImport": .roles(staff), "getImport": .roles(staff), "getImportRejects": .roles(staff),
+        "exportFirms": .roles(staffAndBanks), "exportAssets": .roles(staff), "exportValuations": .roles(staff),
+        "exportLicences": .roles(staff), "exportLoans": .roles(staffAndBanks),
+        "exportProgressWorkbook": .roles(reports), "exportMonthlyWorkbook": .roles(reports),
         // Access itself.
         "login": .open, "logout": .roles(everyone),
         "listUsers": .roles(admin), "createUser": .roles(admin), "disableUser": .roles(admin),
