@@ -250,6 +250,34 @@ def operations_records():
         s.close()
 
 
+def operations_import():
+    """A file with good and bad rows, the bad ones skipped: the report shows both, the rejects come back."""
+    s = Session("operations-import")
+    try:
+        s.sign_in("demo-ops")
+        s.go("/console/imports", "import")
+        fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "import", "firms_bad.csv")
+        Select(s.driver.find_element(By.ID, "kind")).select_by_value("firms")
+        s.driver.find_element(By.ID, "file").send_keys(os.path.abspath(fixture))
+        s.driver.find_element(By.ID, "skipInvalid").click()
+        s.submit("form.stack")
+        report = s.driver.current_url
+        for _ in range(60):
+            if "/console/imports/" not in report or "刷新进度" not in s.text():
+                break
+            time.sleep(0.5)
+            s.driver.get(report)
+        s.page("import-report")
+        s.expect("/console/imports/" in s.driver.current_url, "the upload opens its report")
+        s.expect(s.driver.find_elements(By.CSS_SELECTOR, "table tbody tr"), "the report lists the refused rows with their reasons")
+        links = s.driver.find_elements(By.PARTIAL_LINK_TEXT, "下载有误的行")
+        if s.expect(links, "the refused rows can be downloaded"):
+            status, kind, body = s.fetch(urllib.parse.urlparse(links[0].get_attribute("href")).path)
+            s.expect(status == 200 and len(body) > 20, f"the rejects file downloads ({status}, {kind})")
+    finally:
+        s.close()
+
+
 def post_without_token(s, path):
     data = urllib.parse.urlencode({"action": "withdraw", "version": "1"}).encode()
     request = urllib.request.Request(BASE + path, data=data, method="POST",
@@ -415,6 +443,7 @@ def main():
     finally:
         s.close()
     operations_records()
+    operations_import()
     firm, product = bank_candidates()
     application = operations(firm, product)
     bank_officer(application)

@@ -21,7 +21,7 @@ public struct AppConfiguration: Sendable {
 
     /// The body limit of a request: an import's upload, or everything else's.
     static func maxBodyBytes(method: HTTPRequest.Method, path: String) -> Int {
-        method == .post && path == "/imports" ? maxImportBytes : maxBodyBytes
+        method == .post && (path == "/imports" || path == "/console/imports") ? maxImportBytes : maxBodyBytes
     }
 
     static let importTooLarge = APIProblem(.contentTooLarge, code: "file_too_large",

@@ -16,6 +16,7 @@ enum ConsoleLayout {
         .init(path: "/console/progress", operation: "getProgressReport", zh: "目标进度", en: "Progress"),
         .init(path: "/console/monthly", operation: "getMonthlyReport", zh: "月度报表", en: "Monthly report"),
         .init(path: "/console/cost", operation: "getCostReport", zh: "财政成本", en: "Programme cost"),
+        .init(path: "/console/imports", operation: "createImport", zh: "导入数据", en: "Import"),
         .init(path: "/console/users", operation: "listUsers", zh: "用户", en: "Users"),
         .init(path: "/console/tokens", operation: "listTokens", zh: "API 令牌", en: "API tokens"),
     ]

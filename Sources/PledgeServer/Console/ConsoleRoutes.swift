@@ -35,6 +35,7 @@ struct ConsoleRoutes: Sendable {
         ConsoleBankPages(service: service).register(self, on: router)
         ConsoleLifecyclePages(service: service).register(self, on: router)
         ConsoleAdminPages(service: service).register(self, on: router)
+        ConsoleImportPages(service: service).register(self, on: router)
     }
 
     /// A page: signed in, allowed to use `operation` (when one is named), errors shown as a page.

@@ -8,7 +8,9 @@ struct ImportKickMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let response = try await next(request, context)
-        if request.method == .post, request.uri.path == "/imports", response.status == .accepted {
+        let accepted = request.uri.path == "/imports" ? response.status == .accepted
+            : request.uri.path == "/console/imports" && response.status == .seeOther
+        if request.method == .post, accepted {
             await runner.kick()
         }
         return response
