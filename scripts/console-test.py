@@ -261,6 +261,8 @@ def operations_import():
         s.driver.find_element(By.ID, "file").send_keys(os.path.abspath(fixture))
         s.driver.find_element(By.ID, "skipInvalid").click()
         s.submit("form.stack")
+        # The upload answers with a redirect to its report: wait for it before reading the address.
+        WebDriverWait(s.driver, 30).until(lambda d: "/console/imports/" in d.current_url)
         report = s.driver.current_url
         for _ in range(60):
             if "/console/imports/" not in report or "刷新进度" not in s.text():
