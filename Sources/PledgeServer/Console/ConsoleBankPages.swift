@@ -82,9 +82,6 @@ struct ConsoleBankPages: Sendable {
         }
         let ok = try await service.exportCandidates(.init(path: .init(productId: productId),
                                                           query: .init(industryCode: f.industry, town: f.town, ipType: f.ipType, minScore: f.minScore))).ok
-        let bytes = try await [UInt8](collecting: ok.body.csv, upTo: 64 << 20)
-        var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
-        if let disposition = ok.headers.contentDisposition { headers[.contentDisposition] = disposition }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return try await ConsoleReportPages.csvResponse(ok.body.csv, disposition: ok.headers.contentDisposition)
     }
 }

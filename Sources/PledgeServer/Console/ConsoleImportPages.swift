@@ -19,10 +19,8 @@ struct ConsoleImportPages: Sendable {
             case .csv(let b): (b, "text/csv; charset=utf-8")
             case .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(let b): (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             }
-            let bytes = try await [UInt8](collecting: body, upTo: AppConfiguration.maxImportBytes * 2)
-            var headers: HTTPFields = [.contentType: type]
-            if let d = ok.headers.contentDisposition { headers[.contentDisposition] = d }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            return try await ConsoleLayout.download(body, type: type, disposition: ok.headers.contentDisposition,
+                                                    limit: AppConfiguration.maxImportBytes * 2)
         })
     }
 
@@ -49,9 +47,7 @@ struct ConsoleImportPages: Sendable {
             return form(r, problem: r.t("请用本页的表单上传文件", "Upload the file with this page's form"))
         }
         guard let secret = ConsoleSession.secret(request), ConsoleSession.csrfMatches(upload.fields["_csrf"], secret: secret) else {
-            return ConsoleRoutes.problemPage(r, APIProblem(.forbidden, code: "form_expired", zh: "表单已过期或来源不明，请返回重新提交",
-                                                           en: "The form has expired or did not come from this console; go back and submit it again"),
-                                             context: nil, error: nil)
+            return ConsoleRoutes.problemPage(r, ConsoleRoutes.formExpired, context: nil, error: nil)
         }
         let kind = upload.fields["kind"].flatMap(Components.Schemas.ImportKind.init(rawValue:))
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPIRuntime
 import Hummingbird
 import HTTPTypes
 
@@ -54,6 +55,14 @@ enum ConsoleLayout {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         headers.append(contentsOf: extra)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html.markup)))
+    }
+
+    /// A file the API produced (an export, a refused-rows file), passed on to the browser as it is.
+    static func download(_ body: HTTPBody, type: String, disposition: String?, limit: Int = 64 << 20) async throws -> Response {
+        let bytes = try await [UInt8](collecting: body, upTo: limit)
+        var headers: HTTPFields = [.contentType: type]
+        if let disposition { headers[.contentDisposition] = disposition }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {

@@ -154,10 +154,7 @@ struct ConsoleReportPages: Sendable {
 
     /// A CSV export of the API, passed on as it is.
     static func csvResponse(_ body: HTTPBody, disposition: String?) async throws -> Response {
-        let bytes = try await [UInt8](collecting: body, upTo: 64 << 20)
-        var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
-        if let disposition { headers[.contentDisposition] = disposition }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        try await ConsoleLayout.download(body, type: "text/csv; charset=utf-8", disposition: disposition)
     }
 
     /// The programme's cost: interest subsidy and the risk fund's exposure, by month.

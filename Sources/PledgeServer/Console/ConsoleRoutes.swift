@@ -57,13 +57,14 @@ struct ConsoleRoutes: Sendable {
         page(operation) { request, context, r in
             let form = try await ConsoleForm.read(request)
             guard let secret = ConsoleSession.secret(request), ConsoleSession.csrfMatches(form["_csrf"], secret: secret) else {
-                return Self.problemPage(r, APIProblem(.forbidden, code: "form_expired", zh: "表单已过期或来源不明，请返回重新提交",
-                                                      en: "The form has expired or did not come from this console; go back and submit it again"),
-                                        context: context, error: nil)
+                return Self.problemPage(r, Self.formExpired, context: context, error: nil)
             }
             return try await build(request, context, r)
         }
     }
+
+    static let formExpired = APIProblem(.forbidden, code: "form_expired", zh: "表单已过期或来源不明，请返回重新提交",
+                                        en: "The form has expired or did not come from this console; go back and submit it again")
 
     static func notFound(_ r: ConsoleRequest) -> Response {
         ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("页面不存在", "Page not found"),
