@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "PledgeTestSupport",
             dependencies: [
-                "PledgeStore",
+                "PledgeStore", "PledgeTooling",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

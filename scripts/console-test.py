@@ -302,7 +302,7 @@ def bank_officer(application):
         s.page("application-under-review")
         s.driver.find_element(By.XPATH, "//button[text()='审批通过']").click()
         s.page("application-approved")
-        s.expect("已批准" in s.text(), "the application is approved")
+        s.expect("已审批" in s.text(), "the application is approved")
         s.driver.find_element(By.ID, "registrationNumber").send_keys(f"渝质登-{uuid.uuid4().hex[:8]}")
         s.submit("form[action$='/disbursement']")
         s.page("loan")

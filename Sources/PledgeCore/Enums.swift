@@ -1,5 +1,5 @@
 /// Kinds of intellectual property a firm can pledge. Raw values are the API and database spelling.
-public enum IPType: String, CaseIterable, Sendable, Codable {
+public enum IPType: String, CaseIterable, Sendable, Codable, Labelled {
     case invention                       // 发明专利
     case utilityModel = "utility_model"  // 实用新型专利
     case design                          // 外观设计专利
@@ -23,7 +23,7 @@ public enum IPType: String, CaseIterable, Sendable, Codable {
 }
 
 /// Legal status of an asset at the registry (法律状态).
-public enum LegalStatus: String, CaseIterable, Sendable, Codable {
+public enum LegalStatus: String, CaseIterable, Sendable, Codable, Labelled {
     case pending      // 申请中 / 审查中
     case inForce = "in_force"  // 有效
     case expired      // 期限届满
@@ -45,12 +45,29 @@ public enum LegalStatus: String, CaseIterable, Sendable, Codable {
     }
 }
 
-public enum FirmSize: String, CaseIterable, Sendable, Codable {
-    case micro, small, medium, large  // 微型、小型、中型、大型（工信部联企业〔2011〕300号）
+public enum FirmSize: String, CaseIterable, Sendable, Codable, Labelled {
+    case micro, small, medium, large  // 工信部联企业〔2011〕300号
+
+    public var label: Label {
+        switch self {
+        case .micro: Label("微型", "micro")
+        case .small: Label("小型", "small")
+        case .medium: Label("中型", "medium")
+        case .large: Label("大型", "large")
+        }
+    }
 }
 
-public enum ValuationMethod: String, CaseIterable, Sendable, Codable {
-    case income, market, cost  // 收益法、市场法、成本法
+public enum ValuationMethod: String, CaseIterable, Sendable, Codable, Labelled {
+    case income, market, cost
+
+    public var label: Label {
+        switch self {
+        case .income: Label("收益法", "income")
+        case .market: Label("市场法", "market")
+        case .cost: Label("成本法", "cost")
+        }
+    }
 }
 
 extension CaseIterable where Self: RawRepresentable, RawValue == String {

@@ -132,3 +132,9 @@ public struct Label: Sendable {
     public let en: String
     public init(_ zh: String, _ en: String) { self.zh = zh; self.en = en }
 }
+
+/// A category with a name for people in both languages: the one home of that name, which the
+/// console, the exports and the messages all read.
+public protocol Labelled {
+    var label: Label { get }
+}

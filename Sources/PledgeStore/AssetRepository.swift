@@ -18,10 +18,7 @@ public struct AssetRepository: Sendable {
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "ip_assets", entity: "asset") }
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     static let columns = """
         a.id, a.firm_id, a.type, a.number, a.title, a.filing_date, a.grant_date, a.registration_date, a.first_use_date,
@@ -94,9 +91,7 @@ public struct AssetRepository: Sendable {
                     WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
                     RETURNING id
                     """, logger: logger)
-                var found = false
-                for try await _ in rows { found = true }
-                guard found else { return nil }
+                guard try await rows.hasRows() else { return nil }
                 try await replaceCoOwners(conn, firmId: f.firmId, assetId: id, f.coOwners)
                 return try await fetch(conn, id: id)
             }

@@ -10,10 +10,7 @@ public struct AuditEvents: Sendable {
     let client: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     /// `details` is kept as the row's `after` (JSON object).
     public func record(action: String, entity: String, entityId: Int64?, actor: String, requestId: String?,

@@ -31,10 +31,7 @@ public struct AuditRepository: Sendable {
     let client: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     /// Oldest first; the cursor is the last audit id seen.
     public func history(entity: String, id: Int64, page: PageRequest) async throws -> Page<HistoryRecord> {

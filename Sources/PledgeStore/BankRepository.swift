@@ -7,10 +7,7 @@ public struct BankRepository: Sendable {
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "banks", entity: "bank") }
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     static let columns = "id, code, name, version, created_at, updated_at, archived_at"
 

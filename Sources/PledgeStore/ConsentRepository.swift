@@ -20,10 +20,7 @@ public struct ConsentRepository: Sendable {
     let client: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     public static let shareWithBanks = "share_with_banks"
     static let columns = "id, firm_id, scope, bank_id, granted_on, evidence, withdrawn_at, recorded_by, created_at"

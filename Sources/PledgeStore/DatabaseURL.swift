@@ -63,13 +63,3 @@ public enum DatabaseURL {
         return config
     }
 }
-
-extension EmbeddedPostgres {
-    public var clientConfiguration: PostgresClient.Configuration {
-        PostgresClient.Configuration(unixSocketPath: socketPath, username: Self.superuser, password: nil, database: database)
-    }
-
-    public func clientConfiguration(database: String) -> PostgresClient.Configuration {
-        PostgresClient.Configuration(unixSocketPath: socketPath, username: Self.superuser, password: nil, database: database)
-    }
-}

@@ -19,10 +19,7 @@ public struct FirmRepository: Sendable {
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "firms", entity: "firm") }
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     static let columns = """
         id, credit_code, name, industry_code, town, size, founded_on, annual_revenue_fen, rd_expense_fen,

@@ -13,10 +13,7 @@ public struct IndustryRepository: Sendable {
     let client: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     public func all() async throws -> [Industry] {
         let rows = try await client.query("SELECT code, name_zh, name_en, priority FROM industries ORDER BY code", logger: logger)

@@ -16,10 +16,7 @@ public struct LicenceRepository: Sendable {
     let client: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     static let columns = "id, firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until, created_at, archived_at"
     public static let unknownMark = FieldError("unknown_mark", field: "markAssetId", zh: "该资产不存在或不是地理标志集体商标",

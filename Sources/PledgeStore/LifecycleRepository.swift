@@ -71,10 +71,7 @@ public struct LifecycleRepository: Sendable {
     let client: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     // MARK: Applications
 

@@ -17,3 +17,12 @@ extension PSQLError {
         return nil
     }
 }
+
+extension PostgresRowSequence {
+    /// Whether the statement returned a row (an UPDATE … RETURNING that matched), reading them all.
+    func hasRows() async throws -> Bool {
+        var found = false
+        for try await _ in self { found = true }
+        return found
+    }
+}

@@ -8,10 +8,7 @@ public struct ProductRepository: Sendable {
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "loan_products", entity: "product") }
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     static let columns = """
         p.id, p.bank_id, p.code, p.name, p.min_amount_fen, p.max_amount_fen, p.min_term_months, p.max_term_months,
@@ -84,9 +81,7 @@ public struct ProductRepository: Sendable {
                     WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
                     RETURNING id
                     """, logger: logger)
-                var found = false
-                for try await _ in rows { found = true }
-                guard found else { return nil }
+                guard try await rows.hasRows() else { return nil }
                 try await replaceTerms(conn, productId: id, p.ipTerms)
                 return try await fetch(conn, id: id)
             }

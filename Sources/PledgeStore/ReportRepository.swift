@@ -10,10 +10,7 @@ public struct ReportRepository: Sendable {
     let client: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     // MARK: Reports
 

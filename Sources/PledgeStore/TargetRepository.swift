@@ -7,10 +7,7 @@ public struct TargetRepository: Sendable {
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "programme_targets", entity: "target") }
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     static let columns = "id, name, baseline_date, deadline, amount_fen, firm_count, version, created_at, updated_at, archived_at"
 

@@ -52,10 +52,7 @@ public struct UserRepository: Sendable {
     let client: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     static let userColumns = "id, login, display_name, role, bank_id, password_hash IS NOT NULL AS has_password, disabled_at, created_at"
 

@@ -19,10 +19,7 @@ public struct ValuationRepository: Sendable {
     let logger: Logger
     var versioned: Versioned { Versioned(client: client, logger: logger, table: "valuations", entity: "valuation") }
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
 
     static let columns = """
         id, firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number,

@@ -11,10 +11,7 @@ public struct BenchData: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (client, logger) }
 
     public func counts() async throws -> (firms: Int, assets: Int) {
         var result = (0, 0)

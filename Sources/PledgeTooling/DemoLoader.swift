@@ -10,10 +10,7 @@ public struct DemoLoader: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (client, logger) }
 
     /// Loads the dataset unless firms exist already; returns a one-line summary.
     public func loadIfEmpty(today: CivilDate, seed: UInt64 = 20_250_922) async throws -> String {

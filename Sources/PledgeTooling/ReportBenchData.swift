@@ -13,10 +13,7 @@ public struct ReportBenchData: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (client, logger) }
 
     /// The loans of a complete ledger; -1 when loans exist without rollups (an interrupted load).
     public func loanCount() async throws -> Int {

@@ -10,10 +10,7 @@ public struct ReportReference: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (client, logger) }
 
     /// The as-of day is written into the SQL as a literal: it is a checked CivilDate, never client text.
     /// The facts of the ledger as it stood at the end of `asOf` (Beijing time): every entry recorded

@@ -10,10 +10,7 @@ public struct SQLReference: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (client, logger) }
 
     public struct Row: Sendable, Equatable {
         public var firmId: Int64

@@ -17,10 +17,7 @@ public struct ApplicationWorkflow: Sendable {
     public func list(_ filter: LifecycleRepository.ApplicationFilter, page: PageRequest,
                      by caller: Caller) async throws -> Page<ApplicationRecord> {
         var filter = filter
-        if let bank = caller.bankScope {
-            if let asked = filter.bankId, asked != bank { return Page(items: [], nextCursor: nil) }
-            filter.bankId = bank
-        }
+        guard caller.narrow(&filter.bankId) else { return Page(items: [], nextCursor: nil) }
         return try await lifecycle.applications(filter, page: page)
     }
 

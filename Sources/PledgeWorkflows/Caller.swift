@@ -26,6 +26,15 @@ public struct Caller: Sendable, Equatable {
         return p.bankId ?? -1
     }
 
+    /// Narrows a listing's bank filter to the caller's reach. False when a bank officer asked for
+    /// another bank's records: that is an empty page, not a refusal.
+    public func narrow(_ bankId: inout Int64?) -> Bool {
+        guard let bank = bankScope else { return true }
+        if let asked = bankId, asked != bank { return false }
+        bankId = bank
+        return true
+    }
+
     /// The bank whose consenting firms a candidate list is limited to: bank officers only, whatever
     /// `boundaryEnforced` says, since the ranking comes from memory where no database policy reaches.
     public var consentBank: Int64? {

@@ -15,10 +15,7 @@ public struct LedgerWorkflow: Sendable {
     /// Newest first; a bank officer sees their bank's only (another bank asked for: an empty page).
     public func list(_ filter: LifecycleRepository.LoanFilter, page: PageRequest, by caller: Caller) async throws -> Page<LoanRecord> {
         var filter = filter
-        if let bank = caller.bankScope {
-            if let asked = filter.bankId, asked != bank { return Page(items: [], nextCursor: nil) }
-            filter.bankId = bank
-        }
+        guard caller.narrow(&filter.bankId) else { return Page(items: [], nextCursor: nil) }
         return try await lifecycle.loans(filter, page: page)
     }
 

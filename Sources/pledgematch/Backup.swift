@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PledgeStore
+import PledgeTooling
 
 /// `pledgematch backup FILE`: a consistent copy of the whole database, taken while the service runs.
 struct Backup: AsyncParsableCommand {

@@ -7,6 +7,7 @@ import PledgeImportStore
 import PledgeServer
 import PledgeStore
 import PostgresNIO
+import PledgeTooling
 
 /// `pledgematch bench import`: generated files of each format, imported as the command imports them,
 /// next to a bare COPY of the same rows into the same tables in the same run.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PledgeStore
 import PostgresNIO
+import PledgeTooling
 
 /// Where the data lives: an external server named by DATABASE_URL, or the embedded cluster.
 struct DatabaseOptions: ParsableArguments {

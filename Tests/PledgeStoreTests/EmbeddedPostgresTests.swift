@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PledgeStore
+@testable import PledgeTooling
 
 @Suite("Embedded cluster folder")
 struct EmbeddedPostgresTests {

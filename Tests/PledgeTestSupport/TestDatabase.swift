@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PledgeStore
 import PostgresNIO
+import PledgeTooling
 
 /// Gives each test its own database, cloned from a template that was migrated once.
 /// The cluster is the same embedded PostgreSQL the service uses, in a throwaway folder

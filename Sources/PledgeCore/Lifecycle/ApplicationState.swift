@@ -1,5 +1,5 @@
 /// Where an application stands (after Apache Fineract's loan origination). Raw values are API codes.
-public enum ApplicationState: String, CaseIterable, Sendable {
+public enum ApplicationState: String, CaseIterable, Sendable, Labelled {
     case draft                      // 草稿
     case submitted                  // 已提交
     case underReview = "under_review" // 审查中
@@ -13,19 +13,22 @@ public enum ApplicationState: String, CaseIterable, Sendable {
     /// Open states are those from which the application can still be withdrawn.
     public var isOpen: Bool { [.draft, .submitted, .underReview, .approved].contains(self) }
 
-    public var zh: String {
+    /// The state's name on its own, as a list or a heading shows it.
+    public var label: Label {
         switch self {
-        case .draft: "草稿"
-        case .submitted: "已提交"
-        case .underReview: "审查中"
-        case .approved: "已审批"
-        case .rejected: "已拒绝"
-        case .disbursed: "已放款"
-        case .repaid: "已结清"
-        case .defaulted: "已违约"
-        case .withdrawn: "已撤回"
+        case .draft: Label("草稿", "Draft")
+        case .submitted: Label("已提交", "Submitted")
+        case .underReview: Label("审查中", "Under review")
+        case .approved: Label("已审批", "Approved")
+        case .rejected: Label("已拒绝", "Rejected")
+        case .disbursed: Label("已放款", "Disbursed")
+        case .repaid: Label("已结清", "Repaid")
+        case .defaulted: Label("已违约", "Defaulted")
+        case .withdrawn: Label("已撤回", "Withdrawn")
         }
     }
+
+    public var zh: String { label.zh }
 
     /// The state's name in English texts (the raw value is a code, not for people).
     public var en: String {

@@ -8,6 +8,12 @@ struct ConsoleFields: Sendable {
         case text(max: Int), date, yuan, whole(ClosedRange<Int64>), check
         case choice([(value: String, zh: String, en: String)])
     }
+    /// A choice's options from the core category, with its names for people.
+    static func choices<Core: CaseIterable & RawRepresentable & Labelled>(_: Core.Type) -> [(value: String, zh: String, en: String)]
+    where Core.RawValue == String {
+        Core.allCases.map { ($0.rawValue, $0.label.zh, $0.label.en) }
+    }
+
     struct Field: Sendable {
         var name: String, zh: String, en: String, kind: Kind, required: Bool = false
     }

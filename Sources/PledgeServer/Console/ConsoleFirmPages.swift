@@ -22,25 +22,7 @@ struct ConsoleFirmPages: Sendable {
         return id
     }
 
-    static func sizeName(_ s: Components.Schemas.FirmSize, _ r: ConsoleRequest) -> String {
-        switch s {
-        case .micro: r.t("微型", "Micro")
-        case .small: r.t("小型", "Small")
-        case .medium: r.t("中型", "Medium")
-        case .large: r.t("大型", "Large")
-        }
-    }
 
-    static func ipTypeName(_ t: Components.Schemas.IPType, _ r: ConsoleRequest) -> String {
-        switch t {
-        case .invention: r.t("发明专利", "Invention patent")
-        case .utilityModel: r.t("实用新型", "Utility model")
-        case .design: r.t("外观设计", "Design")
-        case .trademark: r.t("商标", "Trademark")
-        case .giCollectiveMark: r.t("地理标志集体商标", "GI collective mark")
-        case .copyright: r.t("著作权", "Copyright")
-        }
-    }
 
     func firms(_ request: Request, _ r: ConsoleRequest) async throws -> Response {
         let q = ConsoleQuery(request)
@@ -48,7 +30,7 @@ struct ConsoleFirmPages: Sendable {
         let page = try await service.listFirms(.init(query: .init(town: q.text("town"), size: size, q: q.text("q"),
                                                                   cursor: q.text("cursor"), limit: 25))).ok.body.json
         let sizes: [HTML] = [HTML("<option value=\"\">\(r.t("全部", "All"))</option>")] + Components.Schemas.FirmSize.allCases.map { s in
-            "<option value=\"\(s.rawValue)\"\(size == s ? HTML(raw: " selected") : .empty)>\(Self.sizeName(s, r))</option>"
+            "<option value=\"\(s.rawValue)\"\(size == s ? HTML(raw: " selected") : .empty)>\(r.name(s, FirmSize.self))</option>"
         }
         let filters: HTML = """
         <form class="filters" method="get" action="/console/firms" role="search">
@@ -59,7 +41,7 @@ struct ConsoleFirmPages: Sendable {
         """
         let rows: [[HTML]] = page.items.map { f in
             ["<a href=\"/console/firms/\(f.id)\">\(f.name)</a>", "\(f.creditCode)", "\(r.t(IndustryNames.label(f.industryCode).zh, IndustryNames.label(f.industryCode).en))",
-             "\(f.town)", "\(Self.sizeName(f.size, r))"]
+             "\(f.town)", "\(r.name(f.size, FirmSize.self))"]
         }
         var pager: HTML = .empty
         if let next = page.nextCursor {
@@ -78,7 +60,7 @@ struct ConsoleFirmPages: Sendable {
         var parts: [HTML] = []
         let facts: [(String, String)] = [
             (r.t("统一社会信用代码", "Credit code"), f.creditCode), (r.t("行业", "Industry"), r.t(IndustryNames.label(f.industryCode).zh, IndustryNames.label(f.industryCode).en)),
-            (r.t("乡镇街道", "Town"), f.town), (r.t("规模", "Size"), Self.sizeName(f.size, r)), (r.t("成立日期", "Founded"), f.foundedOn),
+            (r.t("乡镇街道", "Town"), f.town), (r.t("规模", "Size"), r.name(f.size, FirmSize.self)), (r.t("成立日期", "Founded"), f.foundedOn),
             (r.t("营业收入", "Revenue"), f.annualRevenueFen.map(ConsoleFormat.yuan) ?? "—"),
             (r.t("高新技术企业", "High-tech"), f.highTech ? r.t("是", "Yes") : r.t("否", "No")),
             (r.t("失信记录", "Bad credit"), f.badCredit ? r.t("有", "Yes") : r.t("无", "None")),
@@ -94,7 +76,7 @@ struct ConsoleFirmPages: Sendable {
         if r.may("listAssets") {
             let assets = try await service.listAssets(.init(query: .init(firmId: id, limit: 100))).ok.body.json
             let rows: [[HTML]] = assets.items.map { a in
-                ["\(Self.ipTypeName(a._type, r))", "\(a.number)", "\(a.title)", "\(r.t(ConsoleRecordPages.statusZh(a.legalStatus), a.legalStatus.rawValue))", "\(a.expiryDate ?? "—")",
+                ["\(r.name(a._type, IPType.self))", "\(a.number)", "\(a.title)", "\(r.name(a.legalStatus, LegalStatus.self))", "\(a.expiryDate ?? "—")",
                  "\(a.coOwners.isEmpty ? "—" : a.coOwners.map(\.name).joined(separator: "、"))",
                  r.may("createValuation") ? "<a href=\"/console/assets/\(a.id)/valuations/new\">\(r.t("登记评估", "Add a valuation"))</a>" : .empty]
             }

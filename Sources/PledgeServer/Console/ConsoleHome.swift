@@ -44,7 +44,7 @@ struct ConsoleHome: Sendable {
         var counts: [Components.Schemas.ApplicationState: Int] = [:]
         for a in page.items { counts[a.state, default: 0] += 1 }
         let cards: [HTML] = Components.Schemas.ApplicationState.allCases.filter { counts[$0] != nil }.map { s in
-            "<div class=\"card\"><div class=\"label\">\(ConsoleLifecyclePages.stateName(s, r))</div><div class=\"figure\"><a href=\"/console/applications?state=\(s.rawValue)\">\(counts[s] ?? 0)</a></div></div>"
+            "<div class=\"card\"><div class=\"label\">\(r.name(s, ApplicationState.self))</div><div class=\"figure\"><a href=\"/console/applications?state=\(s.rawValue)\">\(counts[s] ?? 0)</a></div></div>"
         }
         let waiting = r.principal?.role == .bankOfficer ? r.t("待审查的申请", "Applications awaiting review") : r.t("融资申请（按状态）", "Applications by state")
         return "<h2>\(waiting)</h2>" + (cards.isEmpty ? "<p class=\"empty\">\(r.t("暂无申请", "No applications yet"))</p>" : "<div class=\"cards\">\(cards)</div>")

@@ -35,14 +35,14 @@ struct ConsoleLifecyclePages: Sendable {
         let state = q.text("state").flatMap(Components.Schemas.ApplicationState.init(rawValue:))
         let page = try await service.listApplications(.init(query: .init(state: state, cursor: q.text("cursor"), limit: 50))).ok.body.json
         let options: [HTML] = [HTML("<option value=\"\">\(r.t("全部", "All"))</option>")] + Components.Schemas.ApplicationState.allCases.map { s in
-            "<option value=\"\(s.rawValue)\"\(state == s ? HTML(raw: " selected") : .empty)>\(Self.stateName(s, r))</option>"
+            "<option value=\"\(s.rawValue)\"\(state == s ? HTML(raw: " selected") : .empty)>\(r.name(s, ApplicationState.self))</option>"
         }
         let form: HTML = """
         <form class="filters" method="get" action="/console/applications"><div><label for="state">\(r.t("状态", "State"))</label>
         <select id="state" name="state">\(options)</select></div><div><button type="submit">\(r.t("筛选", "Filter"))</button></div></form>
         """
         let rows: [[HTML]] = page.items.map { a in
-            ["<a href=\"/console/applications/\(a.id)\">#\(a.id)</a>", "\(Self.stateName(a.state, r))", "#\(a.firmId)", "#\(a.productId)",
+            ["<a href=\"/console/applications/\(a.id)\">#\(a.id)</a>", "\(r.name(a.state, ApplicationState.self))", "#\(a.firmId)", "#\(a.productId)",
              "\(ConsoleFormat.yuan(a.amountFen))", "\(a.termMonths)", "\(ConsoleFormat.beijing(a.updatedAt))"]
         }
         var pager: HTML = .empty
@@ -75,7 +75,7 @@ struct ConsoleLifecyclePages: Sendable {
     func application(_ id: Int64, _ r: ConsoleRequest) async throws -> Response {
         let a = try await service.getApplication(.init(path: .init(applicationId: id))).ok.body.json
         let facts: [(String, HTML)] = [
-            (r.t("状态", "State"), "\(Self.stateName(a.state, r))"),
+            (r.t("状态", "State"), "\(r.name(a.state, ApplicationState.self))"),
             (r.t("企业", "Firm"), r.may("getFirm") ? "<a href=\"/console/firms/\(a.firmId)\">#\(a.firmId)</a>" : "#\(a.firmId)"),
             (r.t("产品", "Product"), "#\(a.productId)"), (r.t("金额", "Amount"), "\(ConsoleFormat.yuan(a.amountFen))"),
             (r.t("期限", "Term"), "\(a.termMonths) \(r.t("个月", "months"))"),
@@ -235,22 +235,6 @@ struct ConsoleLifecyclePages: Sendable {
                                                  body: .json(.init(kind: kind, amountFen: amount, effectiveOn: form.text("effectiveOn") ?? "",
                                                                    interestFen: interest, reason: form.text("reason"))))).created
         return ConsoleLayout.redirect("/console/loans/\(id)")
-    }
-}
-
-extension ConsoleLifecyclePages {
-    static func stateName(_ s: Components.Schemas.ApplicationState, _ r: ConsoleRequest) -> String {
-        switch s {
-        case .draft: r.t("草稿", "Draft")
-        case .submitted: r.t("已提交", "Submitted")
-        case .underReview: r.t("审查中", "Under review")
-        case .approved: r.t("已批准", "Approved")
-        case .rejected: r.t("已拒绝", "Rejected")
-        case .disbursed: r.t("已放款", "Disbursed")
-        case .repaid: r.t("已结清", "Repaid")
-        case .defaulted: r.t("已违约", "Defaulted")
-        case .withdrawn: r.t("已撤回", "Withdrawn")
-        }
     }
 }
 

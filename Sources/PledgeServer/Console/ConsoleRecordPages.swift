@@ -72,11 +72,16 @@ struct ConsoleRecordPages: Sendable {
     }
 
     func firmForm(_ r: ConsoleRequest, id: Int64?, values: [String: String], problems: [FieldError]) -> Response {
-        let fields = ConsoleFields(Self.firmFields, values: values, problems: problems)
         let action = id.map { "/console/firms/\($0)/edit" } ?? "/console/firms/new"
         let hidden = id == nil ? [:] : ["version": values["version"] ?? ""]
         let title = id == nil ? r.t("新建企业", "New firm") : r.t("修改企业信息", "Edit the firm")
-        return ConsoleLayout.response(ConsoleLayout.page(r, title: title, fields.render(r, action: action, submit: r.t("保存", "Save"), hidden: hidden)))
+        return Self.formPage(r, title: title, ConsoleFields(Self.firmFields, values: values, problems: problems), action: action, hidden: hidden)
+    }
+
+    /// A record's form as a page of its own: what was typed kept, each problem beside its field.
+    static func formPage(_ r: ConsoleRequest, title: String, _ fields: ConsoleFields, action: String,
+                         hidden: [String: String] = [:]) -> Response {
+        ConsoleLayout.response(ConsoleLayout.page(r, title: title, fields.render(r, action: action, submit: r.t("保存", "Save"), hidden: hidden)))
     }
 
     func saveFirm(_ id: Int64?, _ request: Request, _ r: ConsoleRequest) async throws -> Response {
@@ -108,28 +113,18 @@ struct ConsoleRecordPages: Sendable {
     // MARK: Assets
 
     static var assetFields: [F] {
-        [F(name: "type", zh: "类型", en: "Type", kind: .choice(Components.Schemas.IPType.allCases.map { ($0.rawValue, Self.typeZh($0), $0.rawValue) }), required: true),
+        [F(name: "type", zh: "类型", en: "Type", kind: .choice(ConsoleFields.choices(IPType.self)), required: true),
          F(name: "number", zh: "专利号 / 注册号", en: "Patent or registration number", kind: .text(max: 40), required: true),
          F(name: "title", zh: "名称", en: "Title", kind: .text(max: 200), required: true),
-         F(name: "legalStatus", zh: "法律状态", en: "Legal status", kind: .choice(Components.Schemas.LegalStatus.allCases.map { ($0.rawValue, Self.statusZh($0), $0.rawValue) }), required: true),
+         F(name: "legalStatus", zh: "法律状态", en: "Legal status", kind: .choice(ConsoleFields.choices(LegalStatus.self)), required: true),
          F(name: "filingDate", zh: "申请日", en: "Filed on", kind: .date), F(name: "grantDate", zh: "授权公告日", en: "Granted on", kind: .date),
          F(name: "registrationDate", zh: "注册日（商标）", en: "Registered on (marks)", kind: .date),
          F(name: "expiryDate", zh: "到期日", en: "Expires on", kind: .date)]
     }
 
-    static func typeZh(_ t: Components.Schemas.IPType) -> String {
-        ["invention": "发明专利", "utility_model": "实用新型", "design": "外观设计", "trademark": "商标",
-         "gi_collective_mark": "地理标志集体商标", "copyright": "著作权"][t.rawValue] ?? t.rawValue
-    }
-
-    static func statusZh(_ s: Components.Schemas.LegalStatus) -> String {
-        ["pending": "审中", "in_force": "有效", "expired": "届满", "invalidated": "无效", "lapsed": "失效", "frozen": "冻结", "disputed": "争议中"][s.rawValue] ?? s.rawValue
-    }
-
     func assetForm(_ r: ConsoleRequest, firmId: Int64, values: [String: String], problems: [FieldError]) -> Response {
-        let fields = ConsoleFields(Self.assetFields, values: values, problems: problems)
-        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("登记知识产权", "Add an IP asset"),
-                                                         fields.render(r, action: "/console/firms/\(firmId)/assets/new", submit: r.t("保存", "Save"))))
+        Self.formPage(r, title: r.t("登记知识产权", "Add an IP asset"), ConsoleFields(Self.assetFields, values: values, problems: problems),
+                      action: "/console/firms/\(firmId)/assets/new")
     }
 
     func saveAsset(_ firmId: Int64, _ request: Request, _ r: ConsoleRequest) async throws -> Response {
@@ -155,16 +150,15 @@ struct ConsoleRecordPages: Sendable {
     static var valuationFields: [F] {
         [F(name: "appraiser", zh: "评估机构", en: "Appraiser", kind: .text(max: 100), required: true),
          F(name: "reportNumber", zh: "评估报告编号", en: "Report number", kind: .text(max: 64), required: true),
-         F(name: "method", zh: "评估方法", en: "Method", kind: .choice([("income", "收益法", "Income"), ("market", "市场法", "Market"), ("cost", "成本法", "Cost")]), required: true),
+         F(name: "method", zh: "评估方法", en: "Method", kind: .choice(ConsoleFields.choices(ValuationMethod.self)), required: true),
          F(name: "valueFen", zh: "评估价值（元）", en: "Value (yuan)", kind: .yuan, required: true),
          F(name: "valuationDate", zh: "评估基准日", en: "Valuation date", kind: .date, required: true),
          F(name: "validUntil", zh: "有效期至", en: "Valid until", kind: .date, required: true)]
     }
 
     func valuationForm(_ r: ConsoleRequest, assetId: Int64, values: [String: String], problems: [FieldError]) -> Response {
-        let fields = ConsoleFields(Self.valuationFields, values: values, problems: problems)
-        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("登记评估结果", "Add a valuation"),
-                                                         fields.render(r, action: "/console/assets/\(assetId)/valuations/new", submit: r.t("保存", "Save"))))
+        Self.formPage(r, title: r.t("登记评估结果", "Add a valuation"), ConsoleFields(Self.valuationFields, values: values, problems: problems),
+                      action: "/console/assets/\(assetId)/valuations/new")
     }
 
     func saveValuation(_ assetId: Int64, _ request: Request, _ r: ConsoleRequest) async throws -> Response {

@@ -21,6 +21,15 @@ struct ConsoleRequest: Sendable {
     /// Chinese or English, as the person reads.
     func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
 
+    func t(_ label: Label) -> String { t(label.zh, label.en) }
+
+    /// A generated value's name for people, from its core twin (the name's one home); the code
+    /// itself if the two ever disagree, which EnumParityTests rules out.
+    func name<API: RawRepresentable, Core: RawRepresentable & Labelled>(_ value: API, _: Core.Type) -> String
+    where API.RawValue == String, Core.RawValue == String {
+        Core(rawValue: value.rawValue).map { t($0.label) } ?? value.rawValue
+    }
+
     /// May the person use this operation of openapi.yaml? The console shows and serves what the role
     /// table (OperationAccess) lets the role call, and nothing else.
     func may(_ operationId: String) -> Bool {

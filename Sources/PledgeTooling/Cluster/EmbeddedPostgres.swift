@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import Logging
 
 /// A private PostgreSQL cluster run from the system's `initdb` and `pg_ctl`, with its data and its
@@ -146,4 +147,14 @@ public struct EmbeddedPostgres: Sendable {
         return (result.status, result.output)
     }
 
+}
+
+extension EmbeddedPostgres {
+    public var clientConfiguration: PostgresClient.Configuration {
+        PostgresClient.Configuration(unixSocketPath: socketPath, username: Self.superuser, password: nil, database: database)
+    }
+
+    public func clientConfiguration(database: String) -> PostgresClient.Configuration {
+        PostgresClient.Configuration(unixSocketPath: socketPath, username: Self.superuser, password: nil, database: database)
+    }
 }
