@@ -310,7 +310,7 @@ def bank_officer(application):
         s.driver.find_element(By.ID, "amount").send_keys("1000")
         s.submit("form[action$='/entries']")
         s.page("loan-repaid")
-        s.expect("repayment" in s.text(), "the repayment is in the ledger")
+        s.expect(">还款</td>" in s.driver.page_source, "the repayment is in the ledger")
         s.expect(s.driver.find_elements(By.CSS_SELECTOR, "form[action$='/renewal']"), "the bank officer is offered a renewal")
     finally:
         s.close()

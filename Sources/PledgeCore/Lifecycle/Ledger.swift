@@ -1,9 +1,15 @@
 /// One posted entry of a loan's ledger. Never changed: a correction is another entry naming it.
 public struct LedgerEntry: Sendable, Equatable {
-    public enum Kind: String, CaseIterable, Sendable {
-        case disbursement  // 放款本金
-        case repayment     // 还本
-        case `default`     // 违约本金
+    public enum Kind: String, CaseIterable, Sendable, Labelled {
+        case disbursement, repayment, `default`
+
+        public var label: Label {
+            switch self {
+            case .disbursement: Label("放款", "Disbursement")
+            case .repayment: Label("还款", "Repayment")
+            case .default: Label("违约", "Default")
+            }
+        }
     }
 
     public var id: Int64
@@ -30,10 +36,16 @@ public struct LoanFigures: Sendable, Equatable {
     public var interestPaidFen: Fen = 0
     public var outstandingFen: Fen { principalFen - repaidFen }
 
-    public enum Status: String, CaseIterable, Sendable {
-        case active      // 正常
-        case repaid      // 已结清
-        case defaulted   // 已违约
+    public enum Status: String, CaseIterable, Sendable, Labelled {
+        case active, repaid, defaulted
+
+        public var label: Label {
+            switch self {
+            case .active: Label("正常", "Active")
+            case .repaid: Label("已结清", "Repaid")
+            case .defaulted: Label("已违约", "Defaulted")
+            }
+        }
     }
 
     public var status: Status {

@@ -55,9 +55,19 @@ struct ConsoleFirmPages: Sendable {
         return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("企业", "Firms"), filters + create + table + pager))
     }
 
+    /// A firm's page: its profile, then each section the person's role may read.
     func firm(_ id: Int64, _ r: ConsoleRequest) async throws -> Response {
         let f = try await service.getFirm(.init(path: .init(firmId: id))).ok.body.json
-        var parts: [HTML] = []
+        var parts: [HTML] = [Self.facts(f, r), Self.actions(id, r)]
+        if r.may("listAssets") { parts.append(try await assetSection(id, r)) }
+        if r.may("listConsents") { parts.append(try await consentSection(id, r)) }
+        if r.may("listLicences") { parts.append(try await licenceSection(id, r)) }
+        if r.may("listLoans") { parts.append(try await loanSection(id, r)) }
+        if r.may("listAlerts") { parts.append(try await alertSection(id, r)) }
+        return ConsoleLayout.response(ConsoleLayout.page(r, title: f.name, parts.joined()))
+    }
+
+    static func facts(_ f: Components.Schemas.Firm, _ r: ConsoleRequest) -> HTML {
         let facts: [(String, String)] = [
             (r.t("统一社会信用代码", "Credit code"), f.creditCode), (r.t("行业", "Industry"), r.t(IndustryNames.label(f.industryCode).zh, IndustryNames.label(f.industryCode).en)),
             (r.t("乡镇街道", "Town"), f.town), (r.t("规模", "Size"), r.name(f.size, FirmSize.self)), (r.t("成立日期", "Founded"), f.foundedOn),
@@ -66,59 +76,67 @@ struct ConsoleFirmPages: Sendable {
             (r.t("失信记录", "Bad credit"), f.badCredit ? r.t("有", "Yes") : r.t("无", "None")),
         ]
         let dl: [HTML] = facts.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }
-        parts.append("<dl class=\"facts\">\(dl)</dl>")
+        return "<dl class=\"facts\">\(dl)</dl>"
+    }
+
+    static func actions(_ id: Int64, _ r: ConsoleRequest) -> HTML {
         var actions: [HTML] = []
         if r.may("listFirmMatches") { actions.append("<a class=\"button\" href=\"/console/firms/\(id)/matches\">\(r.t("查看匹配的贷款产品", "Matching loan products"))</a>") }
         if r.may("updateFirm") { actions.append("<a class=\"button\" href=\"/console/firms/\(id)/edit\">\(r.t("修改企业信息", "Edit the firm"))</a>") }
         if r.may("getHistory") { actions.append("<a class=\"button\" href=\"/console/history/firm/\(id)\">\(r.t("变更记录", "Audit trail"))</a>") }
         if r.may("createAsset") { actions.append("<a class=\"button\" href=\"/console/firms/\(id)/assets/new\">\(r.t("登记知识产权", "Add an IP asset"))</a>") }
-        if !actions.isEmpty { parts.append("<div class=\"actions\">\(actions)</div>") }
-        if r.may("listAssets") {
-            let assets = try await service.listAssets(.init(query: .init(firmId: id, limit: 100))).ok.body.json
-            let rows: [[HTML]] = assets.items.map { a in
-                ["\(r.name(a._type, IPType.self))", "\(a.number)", "\(a.title)", "\(r.name(a.legalStatus, LegalStatus.self))", "\(a.expiryDate ?? "—")",
-                 "\(a.coOwners.isEmpty ? "—" : a.coOwners.map(\.name).joined(separator: "、"))",
-                 r.may("createValuation") ? "<a href=\"/console/assets/\(a.id)/valuations/new\">\(r.t("登记评估", "Add a valuation"))</a>" : .empty]
+        return actions.isEmpty ? .empty : "<div class=\"actions\">\(actions)</div>"
+    }
+
+    func assetSection(_ id: Int64, _ r: ConsoleRequest) async throws -> HTML {
+        let assets = try await service.listAssets(.init(query: .init(firmId: id, limit: 100))).ok.body.json
+        let rows: [[HTML]] = assets.items.map { a in
+            ["\(r.name(a._type, IPType.self))", "\(a.number)", "\(a.title)", "\(r.name(a.legalStatus, LegalStatus.self))", "\(a.expiryDate ?? "—")",
+             "\(a.coOwners.isEmpty ? "—" : a.coOwners.map(\.name).joined(separator: "、"))",
+             r.may("createValuation") ? "<a href=\"/console/assets/\(a.id)/valuations/new\">\(r.t("登记评估", "Add a valuation"))</a>" : .empty]
+        }
+        return "<h2>\(r.t("知识产权", "IP assets"))</h2>" + ConsoleLayout.table(
+            r, caption: r.t("专利与商标", "Patents and marks"),
+            headers: [r.t("类型", "Type"), r.t("号码", "Number"), r.t("名称", "Title"), r.t("法律状态", "Status"), r.t("到期日", "Expires"), r.t("共有人", "Co-owners"), r.t("评估", "Valuation")], rows: rows)
+    }
+
+    func consentSection(_ id: Int64, _ r: ConsoleRequest) async throws -> HTML {
+        let consents = try await service.listConsents(.init(path: .init(firmId: id))).ok.body.json
+        let rows: [[HTML]] = consents.items.map { c in
+            ["\(c.grantedOn)", "\(c.bankId.map { "#\($0)" } ?? r.t("全部银行", "All banks"))", "\(c.inForce ? r.t("有效", "In force") : r.t("已撤回", "Withdrawn"))"]
+        }
+        let table = ConsoleLayout.table(r, caption: r.t("授权", "Consents"),
+                                        headers: [r.t("授权日期", "Granted"), r.t("范围", "Scope"), r.t("状态", "State")], rows: rows)
+        let form = r.may("recordConsent") ? try await consentForm(id, r) : .empty
+        return "<h2>\(r.t("信息共享授权", "Consents to share"))</h2>" + table + form
+    }
+
+    func licenceSection(_ id: Int64, _ r: ConsoleRequest) async throws -> HTML {
+        let licences = try await service.listLicences(.init(query: .init(firmId: id, limit: 100))).ok.body.json
+        let rows: [[HTML]] = licences.items.map { l in ["\(l.licenceNumber)", "#\(l.markAssetId)", "\(l.validFrom) – \(l.validUntil)"] }
+        return "<h2>\(r.t("地理标志使用许可", "GI licences"))</h2>" + ConsoleLayout.table(
+            r, caption: r.t("许可", "Licences"), headers: [r.t("许可编号", "Licence number"), r.t("集体商标", "Collective mark"), r.t("有效期", "Valid")], rows: rows)
+    }
+
+    func loanSection(_ id: Int64, _ r: ConsoleRequest) async throws -> HTML {
+        let loans = try await service.listLoans(.init(query: .init(firmId: id, limit: 100))).ok.body.json
+        let loanTable = "<h2>\(r.t("贷款", "Loans"))</h2>" + ConsoleLifecyclePages.loanTable(loans.items, r)
+        let pledges: [[HTML]] = loans.items.compactMap { l in
+            l.pledge.map { p in
+                ["\(p.registrationNumber ?? "—")", "\(p.registeredOn ?? "—")", "\(p.assetIds.map { "#\($0)" }.joined(separator: "、"))",
+                 "\(ConsoleFormat.yuan(p.securedAmountFen))", "\(p.status.rawValue)", "<a href=\"/console/loans/\(l.id)\">#\(l.id)</a>"]
             }
-            parts.append("<h2>\(r.t("知识产权", "IP assets"))</h2>" + ConsoleLayout.table(
-                r, caption: r.t("专利与商标", "Patents and marks"),
-                headers: [r.t("类型", "Type"), r.t("号码", "Number"), r.t("名称", "Title"), r.t("法律状态", "Status"), r.t("到期日", "Expires"), r.t("共有人", "Co-owners"), r.t("评估", "Valuation")], rows: rows))
         }
-        if r.may("listConsents") {
-            let consents = try await service.listConsents(.init(path: .init(firmId: id))).ok.body.json
-            let rows: [[HTML]] = consents.items.map { c in
-                ["\(c.grantedOn)", "\(c.bankId.map { "#\($0)" } ?? r.t("全部银行", "All banks"))", "\(c.inForce ? r.t("有效", "In force") : r.t("已撤回", "Withdrawn"))"]
-            }
-            parts.append("<h2>\(r.t("信息共享授权", "Consents to share"))</h2>" + ConsoleLayout.table(
-                r, caption: r.t("授权", "Consents"), headers: [r.t("授权日期", "Granted"), r.t("范围", "Scope"), r.t("状态", "State")], rows: rows))
-            if r.may("recordConsent") { parts.append(try await consentForm(id, r)) }
-        }
-        if r.may("listLicences") {
-            let licences = try await service.listLicences(.init(query: .init(firmId: id, limit: 100))).ok.body.json
-            let rows: [[HTML]] = licences.items.map { l in ["\(l.licenceNumber)", "#\(l.markAssetId)", "\(l.validFrom) – \(l.validUntil)"] }
-            parts.append("<h2>\(r.t("地理标志使用许可", "GI licences"))</h2>" + ConsoleLayout.table(
-                r, caption: r.t("许可", "Licences"), headers: [r.t("许可编号", "Licence number"), r.t("集体商标", "Collective mark"), r.t("有效期", "Valid")], rows: rows))
-        }
-        if r.may("listLoans") {
-            let loans = try await service.listLoans(.init(query: .init(firmId: id, limit: 100))).ok.body.json
-            parts.append("<h2>\(r.t("贷款", "Loans"))</h2>" + ConsoleLifecyclePages.loanTable(loans.items, r))
-            let pledges: [[HTML]] = loans.items.compactMap { l in
-                l.pledge.map { p in
-                    ["\(p.registrationNumber ?? "—")", "\(p.registeredOn ?? "—")", "\(p.assetIds.map { "#\($0)" }.joined(separator: "、"))",
-                     "\(ConsoleFormat.yuan(p.securedAmountFen))", "\(p.status.rawValue)", "<a href=\"/console/loans/\(l.id)\">#\(l.id)</a>"]
-                }
-            }
-            parts.append("<h2>\(r.t("质押登记", "Pledges"))</h2>" + ConsoleLayout.table(
-                r, caption: r.t("质押", "Pledges"), headers: [r.t("登记号", "Registration"), r.t("登记日期", "Registered"), r.t("质押资产", "Assets"),
-                                                            r.t("担保金额", "Secured"), r.t("状态", "Status"), r.t("贷款", "Loan")], rows: pledges, numeric: [3]))
-        }
-        if r.may("listAlerts") {
-            let alerts = try await service.listAlerts(.init(query: .init())).ok.body.json.items.filter { $0.firmId == id }
-            let rows: [[HTML]] = alerts.map { a in ["\(a.due)", "\(a.daysLeft)", "\(r.t(a.messageZh, a.messageEn))"] }
-            parts.append("<h2>\(r.t("提醒", "Alerts"))</h2>" + ConsoleLayout.table(
-                r, caption: r.t("本企业的提醒", "This firm's alerts"), headers: [r.t("到期日", "Due"), r.t("剩余天数", "Days left"), r.t("内容", "What")], rows: rows, numeric: [1]))
-        }
-        return ConsoleLayout.response(ConsoleLayout.page(r, title: f.name, parts.joined()))
+        return loanTable + "<h2>\(r.t("质押登记", "Pledges"))</h2>" + ConsoleLayout.table(
+            r, caption: r.t("质押", "Pledges"), headers: [r.t("登记号", "Registration"), r.t("登记日期", "Registered"), r.t("质押资产", "Assets"),
+                                                        r.t("担保金额", "Secured"), r.t("状态", "Status"), r.t("贷款", "Loan")], rows: pledges, numeric: [3])
+    }
+
+    func alertSection(_ id: Int64, _ r: ConsoleRequest) async throws -> HTML {
+        let alerts = try await service.listAlerts(.init(query: .init())).ok.body.json.items.filter { $0.firmId == id }
+        let rows: [[HTML]] = alerts.map { a in ["\(a.due)", "\(a.daysLeft)", "\(r.t(a.messageZh, a.messageEn))"] }
+        return "<h2>\(r.t("提醒", "Alerts"))</h2>" + ConsoleLayout.table(
+            r, caption: r.t("本企业的提醒", "This firm's alerts"), headers: [r.t("到期日", "Due"), r.t("剩余天数", "Days left"), r.t("内容", "What")], rows: rows, numeric: [1])
     }
 
     func consentForm(_ id: Int64, _ r: ConsoleRequest) async throws -> HTML {

@@ -173,43 +173,51 @@ struct ConsoleLifecyclePages: Sendable {
             (r.t("质押登记号", "Pledge registration"), l.pledge?.registrationNumber ?? "—"),
         ]
         let dl: [HTML] = facts.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }
-        let rows: [[HTML]] = l.entries.map { e in
-            ["\(e.effectiveOn)", "\(e.kind.rawValue)", "\(ConsoleFormat.yuan(e.amountFen))", "\(ConsoleFormat.yuan(e.interestFen))", "\(e.actor)", "\(e.reason)"]
-        }
-        var parts: [HTML] = ["<dl class=\"facts\">\(dl)</dl>"]
-        parts.append("<h2>\(r.t("台账", "Ledger"))</h2>" + ConsoleLayout.table(
-            r, caption: r.t("放款、还款与违约", "Disbursements, repayments and defaults"),
-            headers: [r.t("日期", "Date"), r.t("类型", "Kind"), r.t("本金", "Principal"), r.t("利息", "Interest"), r.t("记录人", "By"), r.t("说明", "Note")],
-            rows: rows, numeric: [2, 3]))
-        if r.may("addLoanEntry"), l.outstandingFen > 0, l.renewedBy == nil {
-            let kinds: [HTML] = [("repayment", "还款", "Repayment"), ("default", "违约（计入风险补偿）", "Default (to the risk fund)")].map { k in
-                "<option value=\"\(k.0)\">\(r.t(k.1, k.2))</option>"
-            }
-            parts.append("""
-            <h2>\(r.t("登记还款或违约", "Record a repayment or a default"))</h2>
-            <form class="stack" method="post" action="/console/loans/\(l.id)/entries">\(r.formGuard)
-            <div class="field"><label for="kind">\(r.t("类型", "Kind"))</label><select id="kind" name="kind">\(kinds)</select></div>
-            <div class="field"><label for="reason">\(r.t("说明", "Note"))</label><input id="reason" name="reason" maxlength="500"></div>
-            <div class="field"><label for="amount">\(r.t("还款本金（元）", "Principal repaid (yuan)"))</label><input id="amount" name="amount" inputmode="decimal" required maxlength="20"></div>
-            <div class="field"><label for="interest">\(r.t("利息（元）", "Interest (yuan)"))</label><input id="interest" name="interest" inputmode="decimal" maxlength="20" value="0"></div>
-            <div class="field"><label for="effectiveOn">\(r.t("还款日期", "Paid on"))</label><input id="effectiveOn" name="effectiveOn" type="date" required value="\(BusinessCalendar.today().description)"></div>
-            <button type="submit">\(r.t("登记", "Record"))</button></form>
-            """)
-        }
-        if r.may("renewLoan"), l.outstandingFen > 0, l.renewedBy == nil {
-            parts.append("""
-            <h2>\(r.t("续贷", "Renew"))</h2>
-            <form class="stack" method="post" action="/console/loans/\(l.id)/renewal">\(r.formGuard)
-            <div class="field"><label for="principal">\(r.t("续贷本金（元）", "Renewed principal (yuan)"))</label><input id="principal" name="principal" inputmode="decimal" required maxlength="20" value="\(ConsoleRecordPages.yuanText(l.outstandingFen) ?? "")"></div>
-            <div class="field"><label for="renewMaturity">\(r.t("新到期日", "New maturity"))</label><input id="renewMaturity" name="maturityOn" type="date" required value="\(BusinessCalendar.today().adding(months: 12).description)"></div>
-            <div class="field"><label for="renewRate">\(r.t("年利率（基点）", "Annual rate (basis points)"))</label><input id="renewRate" name="rateBp" type="number" min="1" max="3600" required value="\(l.rateBp)"></div>
-            <div class="field"><label for="renewReason">\(r.t("说明", "Note"))</label><input id="renewReason" name="reason" maxlength="500"></div>
-            <button type="submit">\(r.t("办理续贷", "Renew the loan"))</button></form>
-            """)
-        }
+        var parts: [HTML] = ["<dl class=\"facts\">\(dl)</dl>", Self.ledger(l, r)]
+        let open = l.outstandingFen > 0 && l.renewedBy == nil
+        if r.may("addLoanEntry"), open { parts.append(Self.entryForm(l, r)) }
+        if r.may("renewLoan"), open { parts.append(Self.renewalForm(l, r)) }
         if let renewed = l.renewedBy { parts.append("<p class=\"notice\">\(r.t("已续贷为", "Renewed as")) <a href=\"/console/loans/\(renewed)\">#\(renewed)</a></p>") }
         if r.may("getHistory") { parts.append("<p><a href=\"/console/history/loan/\(l.id)\">\(r.t("变更记录", "Audit trail"))</a></p>") }
         return ConsoleLayout.response(ConsoleLayout.page(r, title: "\(r.t("贷款", "Loan")) #\(l.id)", parts.joined()))
+    }
+
+    static func ledger(_ l: Components.Schemas.Loan, _ r: ConsoleRequest) -> HTML {
+        let rows: [[HTML]] = l.entries.map { e in
+            ["\(e.effectiveOn)", "\(r.name(e.kind, LedgerEntry.Kind.self))", "\(ConsoleFormat.yuan(e.amountFen))", "\(ConsoleFormat.yuan(e.interestFen))", "\(e.actor)", "\(e.reason)"]
+        }
+        return "<h2>\(r.t("台账", "Ledger"))</h2>" + ConsoleLayout.table(
+            r, caption: r.t("放款、还款与违约", "Disbursements, repayments and defaults"),
+            headers: [r.t("日期", "Date"), r.t("类型", "Kind"), r.t("本金", "Principal"), r.t("利息", "Interest"), r.t("记录人", "By"), r.t("说明", "Note")],
+            rows: rows, numeric: [2, 3])
+    }
+
+    static func entryForm(_ l: Components.Schemas.Loan, _ r: ConsoleRequest) -> HTML {
+        let kinds: [HTML] = [("repayment", "还款", "Repayment"), ("default", "违约（计入风险补偿）", "Default (to the risk fund)")].map { k in
+            "<option value=\"\(k.0)\">\(r.t(k.1, k.2))</option>"
+        }
+        return """
+        <h2>\(r.t("登记还款或违约", "Record a repayment or a default"))</h2>
+        <form class="stack" method="post" action="/console/loans/\(l.id)/entries">\(r.formGuard)
+        <div class="field"><label for="kind">\(r.t("类型", "Kind"))</label><select id="kind" name="kind">\(kinds)</select></div>
+        <div class="field"><label for="reason">\(r.t("说明", "Note"))</label><input id="reason" name="reason" maxlength="500"></div>
+        <div class="field"><label for="amount">\(r.t("还款本金（元）", "Principal repaid (yuan)"))</label><input id="amount" name="amount" inputmode="decimal" required maxlength="20"></div>
+        <div class="field"><label for="interest">\(r.t("利息（元）", "Interest (yuan)"))</label><input id="interest" name="interest" inputmode="decimal" maxlength="20" value="0"></div>
+        <div class="field"><label for="effectiveOn">\(r.t("还款日期", "Paid on"))</label><input id="effectiveOn" name="effectiveOn" type="date" required value="\(BusinessCalendar.today().description)"></div>
+        <button type="submit">\(r.t("登记", "Record"))</button></form>
+        """
+    }
+
+    static func renewalForm(_ l: Components.Schemas.Loan, _ r: ConsoleRequest) -> HTML {
+        """
+        <h2>\(r.t("续贷", "Renew"))</h2>
+        <form class="stack" method="post" action="/console/loans/\(l.id)/renewal">\(r.formGuard)
+        <div class="field"><label for="principal">\(r.t("续贷本金（元）", "Renewed principal (yuan)"))</label><input id="principal" name="principal" inputmode="decimal" required maxlength="20" value="\(ConsoleRecordPages.yuanText(l.outstandingFen) ?? "")"></div>
+        <div class="field"><label for="renewMaturity">\(r.t("新到期日", "New maturity"))</label><input id="renewMaturity" name="maturityOn" type="date" required value="\(BusinessCalendar.today().adding(months: 12).description)"></div>
+        <div class="field"><label for="renewRate">\(r.t("年利率（基点）", "Annual rate (basis points)"))</label><input id="renewRate" name="rateBp" type="number" min="1" max="3600" required value="\(l.rateBp)"></div>
+        <div class="field"><label for="renewReason">\(r.t("说明", "Note"))</label><input id="renewReason" name="reason" maxlength="500"></div>
+        <button type="submit">\(r.t("办理续贷", "Renew the loan"))</button></form>
+        """
     }
 
     func renew(_ id: Int64, _ request: Request, _ r: ConsoleRequest) async throws -> Response {
@@ -242,7 +250,7 @@ extension ConsoleLifecyclePages {
     static func loanTable(_ loans: [Components.Schemas.Loan], _ r: ConsoleRequest) -> HTML {
         let rows: [[HTML]] = loans.map { l in
             ["<a href=\"/console/loans/\(l.id)\">#\(l.id)</a>", "\(l.disbursedOn)", "\(l.maturityOn)", "\(ConsoleFormat.yuan(l.principalFen))",
-             "\(ConsoleFormat.yuan(l.outstandingFen))", "\(l.status.rawValue)"]
+             "\(ConsoleFormat.yuan(l.outstandingFen))", "\(r.name(l.status, LoanFigures.Status.self))"]
         }
         return ConsoleLayout.table(r, caption: r.t("贷款", "Loans"), headers: [r.t("编号", "No."), r.t("放款日", "Disbursed"), r.t("到期日", "Matures"),
                                                                           r.t("本金", "Principal"), r.t("余额", "Outstanding"), r.t("状态", "Status")],
