@@ -46,6 +46,16 @@ struct ConsoleAdminPages: Sendable {
                 ? "<form method=\"post\" action=\"/console/users/\(u.id)/disable\">\(r.formGuard)<button type=\"submit\" class=\"secondary\">\(r.t("停用", "Disable"))</button></form>"
                 : "\(u.disabledAt == nil ? r.t("启用", "Active") : r.t("已停用", "Disabled"))"]
         }
+        let create: HTML = r.may("createUser") ? try await createUserForm(r, form: form, problem: problem) : .empty
+        let table = ConsoleLayout.table(r, caption: r.t("用户", "Users"), headers: [r.t("登录名", "Login"), r.t("姓名", "Name"), r.t("角色", "Role"),
+                                                                                r.t("银行", "Bank"), r.t("状态", "State")], rows: rows)
+        let notice: HTML = form == nil && r.path.hasSuffix("created") ? "<div class=\"notice\">\(r.t("已创建", "Created"))</div>" : .empty
+        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("用户", "Users"), notice + table + create),
+                                      status: .ok)
+    }
+
+    /// The form that adds a user, with what was typed (but the password) and the refusal beside its field.
+    func createUserForm(_ r: ConsoleRequest, form: ConsoleForm?, problem: APIProblem?) async throws -> HTML {
         let banks = try await service.listBanks(.init(query: .init(limit: 200))).ok.body.json.items
         let bankOptions: [HTML] = [HTML("<option value=\"\">\(r.t("无（非银行角色）", "None (not a bank role)"))</option>")] + banks.map { b in
             "<option value=\"\(b.id)\"\(form?["bankId"] == String(b.id) ? HTML(raw: " selected") : .empty)>\(b.name)</option>"
@@ -63,7 +73,7 @@ struct ConsoleAdminPages: Sendable {
             let placed = ["login", "displayName", "password", "role", "bankId"].contains(p.field ?? "")
             return placed ? .empty : ConsoleLayout.problemBox(r, r.t(p.zh, p.en))
         } ?? .empty
-        let create: HTML = """
+        return """
         <h2>\(r.t("新建用户", "Add a user"))</h2>\(unplaced)
         <form class="stack" method="post" action="/console/users">\(r.formGuard)
         \(field("login", r.t("登录名", "Login"), extra: "required maxlength=\"63\" autocomplete=\"off\""))
@@ -73,11 +83,6 @@ struct ConsoleAdminPages: Sendable {
         \(field("password", r.t("初始密码（至少 12 个字符）", "First password (12 characters or more)"), type: "password", extra: "required minlength=\"12\" maxlength=\"72\" autocomplete=\"new-password\""))
         <button type="submit">\(r.t("创建", "Create"))</button></form>
         """
-        let table = ConsoleLayout.table(r, caption: r.t("用户", "Users"), headers: [r.t("登录名", "Login"), r.t("姓名", "Name"), r.t("角色", "Role"),
-                                                                                r.t("银行", "Bank"), r.t("状态", "State")], rows: rows)
-        let notice: HTML = form == nil && r.path.hasSuffix("created") ? "<div class=\"notice\">\(r.t("已创建", "Created"))</div>" : .empty
-        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("用户", "Users"), notice + table + (r.may("createUser") ? create : .empty)),
-                                      status: .ok)
     }
 
     /// API tokens: the person's own (an administrator's list holds everyone's). A new token's secret is

@@ -38,20 +38,7 @@ struct ConsoleBankPages: Sendable {
     func candidates(_ request: Request, _ r: ConsoleRequest) async throws -> Response {
         let f = Filters(request)
         let products = try await service.listProducts(.init(query: .init(bankId: r.principal?.bankId, limit: 200))).ok.body.json.items
-        let productOptions: [HTML] = products.map { p in
-            "<option value=\"\(p.id)\"\(f.product == p.id ? HTML(raw: " selected") : .empty)>\(p.code) · \(p.name)</option>"
-        }
-        let industries: [HTML] = [HTML("<option value=\"\">\(r.t("全部", "All"))</option>")] + IndustryNames.labels.keys.sorted().map { code in
-            "<option value=\"\(code)\"\(f.industry == code ? HTML(raw: " selected") : .empty)>\(r.t(IndustryNames.label(code).zh, IndustryNames.label(code).en))</option>"
-        }
-        let form: HTML = """
-        <form class="filters" method="get" action="/console/candidates">
-        <div><label for="product">\(r.t("产品", "Product"))</label><select id="product" name="product">\(productOptions)</select></div>
-        <div><label for="industry">\(r.t("行业", "Industry"))</label><select id="industry" name="industry">\(industries)</select></div>
-        <div><label for="town">\(r.t("乡镇街道", "Town"))</label><input id="town" name="town" value="\(f.town)" maxlength="50"></div>
-        <div><label for="minScore">\(r.t("最低评分", "Minimum score"))</label><input id="minScore" name="minScore" type="number" min="0" max="100" step="0.1" value="\(f.minScore.map { String($0) })"></div>
-        <div><button type="submit">\(r.t("筛选", "Filter"))</button></div></form>
-        """
+        let form = Self.filterForm(f, products: products, r)
         guard let productId = f.product ?? products.first?.id else {
             return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("候选企业", "Candidates"), "<p class=\"empty\">\(r.t("没有可用的产品", "No products"))</p>"))
         }
@@ -59,20 +46,41 @@ struct ConsoleBankPages: Sendable {
         let page = try await service.listCandidates(.init(path: .init(productId: productId),
                                                           query: .init(industryCode: f.industry, town: f.town, ipType: f.ipType, minScore: f.minScore,
                                                                        cursor: cursor, limit: 50))).ok.body.json
-        let rows: [[HTML]] = page.items.map { c in
-            ["\(c.rank)", r.may("getFirm") ? "<a href=\"/console/firms/\(c.firmId)\">\(c.firmName)</a>" : "\(c.firmName)",
-             "\(r.t(IndustryNames.label(c.industryCode).zh, IndustryNames.label(c.industryCode).en))", "\(c.town)",
-             "\(String(format: "%.2f", c.score))", "\(ConsoleFormat.yuan(c.capacityFen))"]
-        }
         var filters = f
         filters.product = productId
         var links: [HTML] = []
         if r.may("exportCandidates") { links.append("<a class=\"button\" href=\"/console/candidates.csv?\(filters.query)\">\(r.t("导出 CSV", "Export CSV"))</a>") }
         if let next = page.nextCursor { links.append("<a href=\"/console/candidates?\(filters.query)&cursor=\(ConsoleQuery.encode(next))\">\(r.t("下一页", "Next page")) →</a>") }
-        let table = ConsoleLayout.table(r, caption: "\(r.t("候选企业", "Candidates"))（\(r.t("截至", "as of")) \(page.asOf)）",
-                                        headers: [r.t("排名", "Rank"), r.t("企业", "Firm"), r.t("行业", "Industry"), r.t("乡镇街道", "Town"),
-                                                  r.t("评分", "Score"), r.t("可贷额度", "Capacity")], rows: rows, numeric: [0, 4, 5])
-        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("候选企业", "Candidates"), form + "<div class=\"actions\">\(links)</div>" + table))
+        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("候选企业", "Candidates"),
+                                                         form + "<div class=\"actions\">\(links)</div>" + Self.candidateTable(page, r)))
+    }
+
+    static func filterForm(_ f: Filters, products: [Components.Schemas.Product], _ r: ConsoleRequest) -> HTML {
+        let productOptions: [HTML] = products.map { p in
+            "<option value=\"\(p.id)\"\(f.product == p.id ? HTML(raw: " selected") : .empty)>\(p.code) · \(p.name)</option>"
+        }
+        let industries: [HTML] = [HTML("<option value=\"\">\(r.t("全部", "All"))</option>")] + IndustryNames.labels.keys.sorted().map { code in
+            "<option value=\"\(code)\"\(f.industry == code ? HTML(raw: " selected") : .empty)>\(r.t(IndustryNames.label(code).zh, IndustryNames.label(code).en))</option>"
+        }
+        return """
+        <form class="filters" method="get" action="/console/candidates">
+        <div><label for="product">\(r.t("产品", "Product"))</label><select id="product" name="product">\(productOptions)</select></div>
+        <div><label for="industry">\(r.t("行业", "Industry"))</label><select id="industry" name="industry">\(industries)</select></div>
+        <div><label for="town">\(r.t("乡镇街道", "Town"))</label><input id="town" name="town" value="\(f.town)" maxlength="50"></div>
+        <div><label for="minScore">\(r.t("最低评分", "Minimum score"))</label><input id="minScore" name="minScore" type="number" min="0" max="100" step="0.1" value="\(f.minScore.map { String($0) })"></div>
+        <div><button type="submit">\(r.t("筛选", "Filter"))</button></div></form>
+        """
+    }
+
+    static func candidateTable(_ page: Components.Schemas.CandidatePage, _ r: ConsoleRequest) -> HTML {
+        let rows: [[HTML]] = page.items.map { c in
+            ["\(c.rank)", r.may("getFirm") ? "<a href=\"/console/firms/\(c.firmId)\">\(c.firmName)</a>" : "\(c.firmName)",
+             "\(r.t(IndustryNames.label(c.industryCode).zh, IndustryNames.label(c.industryCode).en))", "\(c.town)",
+             "\(String(format: "%.2f", c.score))", "\(ConsoleFormat.yuan(c.capacityFen))"]
+        }
+        return ConsoleLayout.table(r, caption: "\(r.t("候选企业", "Candidates"))（\(r.t("截至", "as of")) \(page.asOf)）",
+                                   headers: [r.t("排名", "Rank"), r.t("企业", "Firm"), r.t("行业", "Industry"), r.t("乡镇街道", "Town"),
+                                             r.t("评分", "Score"), r.t("可贷额度", "Capacity")], rows: rows, numeric: [0, 4, 5])
     }
 
     func csv(_ request: Request, _ r: ConsoleRequest) async throws -> Response {
