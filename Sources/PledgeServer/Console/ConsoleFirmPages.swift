@@ -124,7 +124,7 @@ struct ConsoleFirmPages: Sendable {
         let pledges: [[HTML]] = loans.items.compactMap { l in
             l.pledge.map { p in
                 ["\(p.registrationNumber ?? "—")", "\(p.registeredOn ?? "—")", "\(p.assetIds.map { "#\($0)" }.joined(separator: "、"))",
-                 "\(ConsoleFormat.yuan(p.securedAmountFen))", "\(p.status.rawValue)", "<a href=\"/console/loans/\(l.id)\">#\(l.id)</a>"]
+                 "\(ConsoleFormat.yuan(p.securedAmountFen))", "\(p.status == .active ? r.t("有效", "In force") : r.t("已解除", "Released"))", "<a href=\"/console/loans/\(l.id)\">#\(l.id)</a>"]
             }
         }
         return loanTable + "<h2>\(r.t("质押登记", "Pledges"))</h2>" + ConsoleLayout.table(
