@@ -14,37 +14,47 @@ extension PledgeService {
 
     func createImport(_ input: Operations.CreateImport.Input) async throws -> Operations.CreateImport.Output {
         var form = ImportForm(query: input.query)
+        let bytes = try await Self.fileBytes(input.body, form: &form)
+        let accepted = try form.validated()
+        let read = try await ImportForm.read(bytes, name: form.fileName(for: bytes), declaredXLSX: form.declaredXLSX, sheet: accepted.sheet)
+        let issues = FileParser.fileIssues(read.table, kind: accepted.kind, today: today())
+        if !issues.isEmpty { throw ImportForm.fileProblem(issues) }
+        let job = try await queue(accepted, read: read, bytes: bytes, fileName: form.fileName(for: bytes))
+        return .accepted(.init(headers: .init(location: "/imports/\(job.id)"),
+                               body: .json(Self.importJob(job, issues: [], next: nil))))
+    }
+
+    /// The uploaded file, raw or as the multipart's file part, refused past the size limit.
+    static func fileBytes(_ body: Operations.CreateImport.Input.Body, form: inout ImportForm) async throws -> [UInt8] {
         let limit = AppConfiguration.maxImportBytes
-        let bytes: [UInt8]
-        switch input.body {
+        switch body {
         case .multipartForm(let parts):
-            do { bytes = try await form.read(parts, limit: limit) } catch let problem as APIProblem { throw problem } catch {
+            do { return try await form.read(parts, limit: limit) } catch let problem as APIProblem { throw problem } catch {
                 // The multipart parser's own errors: a body that is not the multipart it declares.
                 throw APIProblem(.badRequest, code: "malformed_multipart",
                                  zh: "请求体不是有效的 multipart/form-data（分隔符或某部分的头有误，或只能出现一次的部分出现了多次）",
                                  en: "The body is not valid multipart/form-data (its boundary or a part's headers are wrong, or a part allowed once came twice)", field: "body")
             }
-        case .csv(let body): bytes = try await ImportForm.collect(body, limit: limit)
+        case .csv(let body): return try await ImportForm.collect(body, limit: limit)
         case .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(let body):
             form.declaredXLSX = true
-            bytes = try await ImportForm.collect(body, limit: limit)
-        case .binary(let body): bytes = try await ImportForm.collect(body, limit: limit)
+            return try await ImportForm.collect(body, limit: limit)
+        case .binary(let body): return try await ImportForm.collect(body, limit: limit)
         }
-        let accepted = try form.validated()
-        let read = try await ImportForm.read(bytes, name: form.fileName(for: bytes), declaredXLSX: form.declaredXLSX, sheet: accepted.sheet)
-        let issues = FileParser.fileIssues(read.table, kind: accepted.kind, today: today())
-        if !issues.isEmpty { throw ImportForm.fileProblem(issues) }
+    }
+
+    /// Stores the checked file as a job for ImportJobRunner, with its audit row.
+    func queue(_ accepted: ImportForm.Accepted, read: SourceFile.Read, bytes: [UInt8], fileName: String) async throws -> ImportJobRecord {
         guard let principal = RequestPrincipal.current else { throw AccessProblem.unauthenticated }
         let requestId = RequestOrigin.current.requestId
         let job = try await importJobs.create(NewImportJob(
             kind: accepted.kind, dryRun: accepted.dryRun, skipInvalid: accepted.skipInvalid, sheet: read.format == .xlsx ? read.table.name : nil,
-            fileName: form.fileName(for: bytes), format: read.format, encoding: read.encoding?.rawValue, file: bytes,
+            fileName: fileName, format: read.format, encoding: read.encoding?.rawValue, file: bytes,
             sha256: Array(SHA256.hash(data: bytes)), actor: principal.actor, requestId: requestId))
         try await audit.record(action: "import", entity: "import", entityId: job.id, actor: principal.actor, requestId: requestId,
                                details: ["kind": accepted.kind.rawValue, "fileName": job.fileName, "bytes": "\(bytes.count)",
                                          "dryRun": "\(accepted.dryRun)", "skipInvalid": "\(accepted.skipInvalid)"])
-        return .accepted(.init(headers: .init(location: "/imports/\(job.id)"),
-                               body: .json(Self.importJob(job, issues: [], next: nil))))
+        return job
     }
 
     func getImport(_ input: Operations.GetImport.Input) async throws -> Operations.GetImport.Output {
@@ -233,6 +243,14 @@ struct ImportForm {
         }
     }
 
+    static func checkSheet(_ sheet: String, in data: Data) throws {
+        let names = (try? XLSXReader.sheetNames(data: data)) ?? []
+        if !names.isEmpty && !names.contains(sheet) {
+            throw problem("unknown_sheet", field: "sheet", zh: "工作簿中没有名为「\(sheet)」的工作表（有：\(names.joined(separator: "、"))）",
+                          en: "The workbook has no sheet named \"\(sheet)\" (it has: \(names.joined(separator: ", ")))")
+        }
+    }
+
     /// Opens the upload as the CLI opens a file. What cannot be read is refused here, naming the file
     /// (or the sheet), before anything is stored.
     static func read(_ bytes: [UInt8], name: String, declaredXLSX: Bool, sheet: String?) async throws -> SourceFile.Read {
@@ -247,13 +265,7 @@ struct ImportForm {
                           en: "The file holds NUL bytes and is not CSV text (UTF-16, or another binary file); save it from Excel as CSV UTF-8 or .xlsx")
         }
         let data = Data(bytes)
-        if format == .xlsx, let sheet {
-            let names = (try? XLSXReader.sheetNames(data: data)) ?? []
-            if !names.isEmpty && !names.contains(sheet) {
-                throw problem("unknown_sheet", field: "sheet", zh: "工作簿中没有名为「\(sheet)」的工作表（有：\(names.joined(separator: "、"))）",
-                              en: "The workbook has no sheet named \"\(sheet)\" (it has: \(names.joined(separator: ", ")))")
-            }
-        }
+        if format == .xlsx, let sheet { try checkSheet(sheet, in: data) }
         do {
             return try await OffThePool.run { try SourceFile.read(data: data, name: name, format: format, sheet: format == .xlsx ? sheet : nil) }
         } catch let e as XLSXReader.Failure {
