@@ -154,7 +154,9 @@ for set in "${sets[@]}"; do
         100k) serve_100k ;;
         *) echo "unknown data set $set (demo or 100k)" >&2; exit 2 ;;
     esac
-    # Warm-up: the index is built at start-up; the first requests fill the pools and caches.
+    # Warm-up: /readyz answers before the index is built, and the first engine request waits for the
+    # build; then the first requests fill the pools and caches.
+    curl -fs -o /dev/null --max-time 600 -H "Authorization: Bearer $ops_token" "http://127.0.0.1:$port/firms/$firm/matches"
     wrk -t 1 -c 8 -d 3s -H "Authorization: Bearer $bank_token" "http://127.0.0.1:$port/products/$product/candidates?limit=50" >/dev/null
     wrk -t 1 -c 8 -d 3s -H "Authorization: Bearer $ops_token" "http://127.0.0.1:$port/firms/$firm/matches" >/dev/null
     rss_before=$(rss_mib "$server_pid")
