@@ -80,7 +80,7 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     // Times a person reads are Beijing time with the offset, in JSON as in the CSV exports. The
     // contract is checked after the role: a caller who may not use an operation hears 403 first.
     // JSON goes out compact (keys still sorted, so the same answer is the same bytes): indented, a
-    // firm's explained matches were twice the size and most of the time spent on the request.
+    // firm's explained matches were half as large again (287 KB against 191 KB on the demo data).
     let configuration = OpenAPIRuntime.Configuration(dateTranscoder: BeijingDateTranscoder(), jsonEncodingOptions: [.sortedKeys])
     try service.registerHandlers(on: router, configuration: configuration,
                                  middlewares: [AuthorizationMiddleware(),
