@@ -114,6 +114,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // A bare Hummingbird route, the yardstick of scripts/bench-http.sh; not part of the service.
+        .executableTarget(
+            name: "bench-bare",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]
+        ),
         // Real PostgreSQL for tests: one throwaway cluster, a migrated template, a fresh clone per test.
         .target(
             name: "PledgeTestSupport",

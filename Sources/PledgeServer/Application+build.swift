@@ -79,7 +79,10 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
                                 throttle: throttle, boundary: boundary, leaseTimeout: leaseTimeout)
     // Times a person reads are Beijing time with the offset, in JSON as in the CSV exports. The
     // contract is checked after the role: a caller who may not use an operation hears 403 first.
-    try service.registerHandlers(on: router, configuration: OpenAPIRuntime.Configuration(dateTranscoder: BeijingDateTranscoder()),
+    // JSON goes out compact (keys still sorted, so the same answer is the same bytes): indented, a
+    // firm's explained matches were half as large again (287 KB against 191 KB on the demo data).
+    let configuration = OpenAPIRuntime.Configuration(dateTranscoder: BeijingDateTranscoder(), jsonEncodingOptions: [.sortedKeys])
+    try service.registerHandlers(on: router, configuration: configuration,
                                  middlewares: [AuthorizationMiddleware(),
                                                ContractMiddleware(contract: .shared, maxBytes: AppConfiguration.maxBodyBytes)])
     ConsoleRoutes(service: service).register(on: router)

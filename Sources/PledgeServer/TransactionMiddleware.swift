@@ -29,7 +29,17 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Open operations (health, login) act for nobody: they need no transaction of the caller's.
         if OperationAccess.openPaths.contains(request.uri.path) || ConsoleSession.isOpen(request.uri.path) { return try await next(request, context) }
-        guard [.post, .put, .patch, .delete].contains(request.method) else { return try await read(request, context: context, next: next) }
+        do {
+            guard [.post, .put, .patch, .delete].contains(request.method) else { return try await read(request, context: context, next: next) }
+            return try await write(request, context: context, next: next)
+        } catch is Database.CredentialGone {
+            // Revoked (or its user disabled) since authentication remembered it: as if it had been found so.
+            guard ConsoleSession.isConsole(request.uri.path) else { throw AccessProblem.invalidToken }
+            return ConsoleLayout.redirect("/console/login", headers: [.setCookie: ConsoleSession.clearCookie(request: request)])
+        }
+    }
+
+    private func write(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: maxBytes)
         let key = try ConsoleSession.isConsole(request.uri.path) ? ConsoleSession.formKey(String(buffer: body)) : idempotencyKey(request)
@@ -38,7 +48,7 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
         let hash = IdempotencyRepository.hash(method: request.method.rawValue, path: request.uri.description,
                                               body: Array(buffer: body))
         let session = Database.Session(actor: scope, requestId: context.id, settings: principal.map(WriteTransaction.settings) ?? [:],
-                                       databaseRole: .app)
+                                       databaseRole: .app, credential: RequestOrigin.current.credential)
         let keys = IdempotencyRepository(logger: context.logger)
         for attempt in 1...attempts {
             do {
@@ -75,7 +85,7 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
     private func read(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let principal = RequestPrincipal.current, principal.role == .bankOfficer else { return try await next(request, context) }
         let session = Database.Session(actor: principal.actor, requestId: context.id, settings: WriteTransaction.settings(principal),
-                                       databaseRole: .app)
+                                       databaseRole: .app, credential: RequestOrigin.current.credential)
         return try await database.inRequestTransaction(session, logger: context.logger) { _ in
             // The body is written inside the transaction: a streamed body would otherwise be read after it ended.
             let response = try await next(request, context)

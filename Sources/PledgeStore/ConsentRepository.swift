@@ -61,11 +61,18 @@ public struct ConsentRepository: Sendable {
     /// The firms whose consent reaches `bankId` today: the filter a bank officer's candidates pass
     /// through at every query, so a withdrawal shows at once whatever the matching index holds.
     public func consentingFirms(bankId: Int64) async throws -> Set<Int64> {
+        try await consenting(bankId: bankId, among: nil)
+    }
+
+    /// Those of `firmIds` (all firms when nil) whose consent reaches `bankId` today.
+    public func consenting(bankId: Int64, among firmIds: [Int64]?) async throws -> Set<Int64> {
+        if firmIds?.isEmpty == true { return [] }
         let rows = try await client.query("""
             SELECT DISTINCT firm_id FROM firm_consents
             WHERE scope = \(Self.shareWithBanks) AND withdrawn_at IS NULL
               AND granted_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
               AND (bank_id IS NULL OR bank_id = \(bankId))
+              AND (\(firmIds)::bigint[] IS NULL OR firm_id = ANY(\(firmIds)))
             """, logger: logger)
         var ids = Set<Int64>()
         for try await id in rows.decode(Int64.self) { ids.insert(id) }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PledgeCore
 import PostgresNIO
 
 /// How every repository reaches PostgreSQL. A request leases one connection for its whole life
@@ -115,13 +116,21 @@ public struct Database: Sendable {
         public var databaseRole: DatabaseRole?
         /// A read: the transaction only carries the settings row-level security reads.
         public var readOnly: Bool
+        /// The token the caller signed in with: the transaction's first statement finds it still
+        /// unrevoked and unexpired, its user enabled and in the same role and bank, or the
+        /// transaction ends with `CredentialGone`. So a revocation binds every transaction at once,
+        /// whatever an instance remembered of the token (TokenCache).
+        public var credential: Authenticated?
 
         public init(actor: String, requestId: String?, settings: [String: String] = [:],
-                    databaseRole: DatabaseRole? = nil, readOnly: Bool = false) {
+                    databaseRole: DatabaseRole? = nil, readOnly: Bool = false, credential: Authenticated? = nil) {
             self.actor = actor; self.requestId = requestId; self.settings = settings
-            self.databaseRole = databaseRole; self.readOnly = readOnly
+            self.databaseRole = databaseRole; self.readOnly = readOnly; self.credential = credential
         }
     }
+
+    /// The session's token was revoked, expired or its user disabled or changed since it was looked up.
+    public struct CredentialGone: Error, Sendable {}
 
     /// Roles created by the migrations (0007_access.sql); a closed set, as SET ROLE takes no parameter.
     public enum DatabaseRole: String, Sendable {
@@ -138,15 +147,17 @@ public struct Database: Sendable {
             let conn = Self.connection!
             _ = try await conn.run(session.readOnly ? "BEGIN READ ONLY" : "BEGIN", logger: logger)
             do {
-                if let role = session.databaseRole {
-                    _ = try await conn.run(PostgresQuery(unsafeSQL: "SET LOCAL ROLE \(role.rawValue)"), logger: logger)
+                let setUp = try await conn.run(Self.setUp(session), logger: logger).collect()
+                if setUp.isEmpty {
+                    TokenCache.shared.forgetAll()
+                    throw CredentialGone()
                 }
-                var settings = session.settings
-                settings["pledgematch.actor"] = session.actor
-                settings["pledgematch.request_id"] = session.requestId ?? ""
-                _ = try await conn.run(Self.setConfig(settings), logger: logger)
-                let outcome = try await Self.$transaction.withValue(conn) { try await body(conn) }
+                let hooks = CommitHooks()
+                let outcome = try await Self.$commitHooks.withValue(hooks) {
+                    try await Self.$transaction.withValue(conn) { try await body(conn) }
+                }
                 _ = try await conn.run(outcome.commit ? "COMMIT" : "ROLLBACK", logger: logger)
+                if outcome.commit { hooks.run() }
                 return outcome.result
             } catch {
                 _ = try? await conn.run("ROLLBACK", logger: logger)
@@ -157,17 +168,54 @@ public struct Database: Sendable {
 }
 
 extension Database {
-    /// One round trip for all of a transaction's settings.
-    static func setConfig(_ settings: [String: String]) -> PostgresQuery {
+    /// One round trip for all of a transaction's set-up: the role (set_config('role') is SET LOCAL
+    /// ROLE), the settings, and the check of the caller's token, which answers no row when the
+    /// token no longer holds. The role takes effect after the statement's own permission checks,
+    /// so the token is read as the login role.
+    static func setUp(_ session: Session) -> PostgresQuery {
+        var settings = session.settings
+        settings["pledgematch.actor"] = session.actor
+        settings["pledgematch.request_id"] = session.requestId ?? ""
         var binds = PostgresBindings()
         var calls: [String] = []
-        for (i, (name, value)) in settings.sorted(by: { $0.key < $1.key }).enumerated() {
+        if let role = session.databaseRole { calls.append("set_config('role', '\(role.rawValue)', true)") }
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
             binds.append(name)
             binds.append(value)
-            calls.append("set_config($\(2 * i + 1), $\(2 * i + 2), true)")
+            calls.append("set_config($\(binds.count - 1), $\(binds.count), true)")
         }
-        return PostgresQuery(unsafeSQL: "SELECT " + calls.joined(separator: ", "), binds: binds)
+        var sql = "SELECT " + calls.joined(separator: ", ")
+        if let credential = session.credential {
+            let n = binds.count
+            binds.append(credential.tokenId)
+            binds.append(credential.userId)
+            binds.append(credential.principal.role.rawValue)
+            binds.append(credential.principal.bankId)
+            sql += """
+                 FROM access_tokens t JOIN users u ON u.id = t.user_id
+                WHERE t.id = $\(n + 1) AND t.user_id = $\(n + 2) AND t.revoked_at IS NULL AND t.expires_at > now()
+                  AND u.disabled_at IS NULL AND u.role = $\(n + 3) AND u.bank_id IS NOT DISTINCT FROM $\(n + 4)
+                """
+        }
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
+
+    /// Work to do once the current request transaction commits, such as forgetting what a change
+    /// made stale; outside a request transaction, at once.
+    @TaskLocal static var commitHooks: CommitHooks?
+
+    public static func afterCommit(_ hook: @escaping @Sendable () -> Void) {
+        if let hooks = commitHooks { hooks.add(hook) } else { hook() }
+    }
+}
+
+final class CommitHooks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hooks: [@Sendable () -> Void] = []
+
+    func add(_ hook: @escaping @Sendable () -> Void) { lock.withLock { hooks.append(hook) } }
+
+    func run() { for hook in lock.withLock({ hooks }) { hook() } }
 }
 
 /// The database cannot be reached now: no connection within the lease timeout, or the connection

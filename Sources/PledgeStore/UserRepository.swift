@@ -113,6 +113,7 @@ public struct UserRepository: Sendable {
 
     /// Disables the account and revokes every token it holds, in one statement.
     public func disable(id: Int64) async throws {
+        defer { forgetTokens() }
         let rows = try await client.query("""
             WITH u AS (UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE id = \(id) RETURNING id),
                  t AS (UPDATE access_tokens SET revoked_at = now() WHERE user_id IN (SELECT id FROM u) AND revoked_at IS NULL)
@@ -161,17 +162,24 @@ public struct UserRepository: Sendable {
     }
 
     /// The caller behind a bearer secret: the token unrevoked and unexpired, its user enabled.
+    /// Answers found in the last second come from `TokenCache` (how revocation still holds: there).
     public func authenticate(secret: String) async throws -> Authenticated? {
+        let hash = Self.secretHash(secret)
+        let key = TokenCache.Key(pool: ObjectIdentifier(client.client), secretHash: hash)
+        if let known = TokenCache.shared.get(key) { return known }
+        let generation = TokenCache.shared.currentGeneration
         // Joins the request's connection, or leases one with the same bounded wait (a sign-in's bearer).
-        try await client.withRequestConnection { try await lookUp(secret: secret) }
+        guard let (found, expiresAt) = try await client.withRequestConnection({ try await lookUp(hash) }) else { return nil }
+        TokenCache.shared.put(key, found, expiresAt: expiresAt, generation: generation)
+        return found
     }
 
-    private func lookUp(secret: String) async throws -> Authenticated? {
+    private func lookUp(_ hash: [UInt8]) async throws -> (Authenticated, expiresAt: Date)? {
         let rows = try await client.query("""
-            SELECT u.id AS user_id, u.login, u.role, u.bank_id, t.id AS token_id,
+            SELECT u.id AS user_id, u.login, u.role, u.bank_id, t.id AS token_id, t.expires_at,
                    t.last_used_at IS NULL OR t.last_used_at < now() - interval '5 minutes' AS stale_use
             FROM access_tokens t JOIN users u ON u.id = t.user_id
-            WHERE t.secret_hash = \(ByteBuffer(bytes: Self.secretHash(secret)))
+            WHERE t.secret_hash = \(ByteBuffer(bytes: hash))
               AND t.revoked_at IS NULL AND t.expires_at > now() AND u.disabled_at IS NULL
             """, logger: logger)
         // Read to the end before the next query: the request has one connection.
@@ -184,7 +192,15 @@ public struct UserRepository: Sendable {
         if try r["stale_use"].decode(Bool.self) {
             _ = try? await client.query("UPDATE access_tokens SET last_used_at = now() WHERE id = \(found.tokenId)", logger: logger)
         }
-        return found
+        return (found, try r["expires_at"].decode(Date.self))
+    }
+
+    /// Who a token stands for changed: forget every remembered token now (outside a transaction the
+    /// change is committed), and again once the request transaction commits, so no lookup that read
+    /// the old rows meanwhile is kept.
+    private func forgetTokens() {
+        TokenCache.shared.forgetAll()
+        Database.afterCommit { TokenCache.shared.forgetAll() }
     }
 
     /// Tokens of one user, or of everyone when `userId` is nil; newest last.
@@ -200,6 +216,7 @@ public struct UserRepository: Sendable {
 
     /// Revokes a token of `userId` (any user's when nil). Someone else's token is "not found".
     public func revokeToken(id: Int64, userId: Int64?) async throws {
+        defer { forgetTokens() }
         let rows = try await client.query("""
             UPDATE access_tokens SET revoked_at = coalesce(revoked_at, now())
             WHERE id = \(id) AND (\(userId)::bigint IS NULL OR user_id = \(userId)) RETURNING id

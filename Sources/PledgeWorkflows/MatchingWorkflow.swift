@@ -50,17 +50,53 @@ public struct MatchingWorkflow: Sendable {
     public func candidates(productId: Int64, filter: CandidateFilter, after: CandidateKey?, limit: Int?, format: String,
                            by caller: Caller) async throws -> Candidates {
         try await WorkflowError.refusing {
-            let (product, scoped) = try await scope(productId, filter, by: caller)
+            // Read inside the request's transaction: another bank's product is "not found" under
+            // row-level security even if this check were missing.
+            let product = try await products.get(id: productId)
+            try caller.reach(bankId: product.fields.bankId, entity: "product", id: productId)
             try await index.sync()
-            guard let fetched = await index.candidates(productId: productId, filter: scoped, after: after,
-                                                       limit: limit.map { $0 + 1 } ?? .max) else {
-                throw StoreError.notFound(entity: "product", id: productId)
+            let found = if let bankId = caller.consentBank {
+                try await consentingCandidates(productId, filter, after: after, limit: limit, bankId: bankId)
+            } else {
+                await index.candidates(productId: productId, filter: filter, after: after, limit: limit.map { $0 + 1 } ?? .max)
             }
+            guard let fetched = found else { throw StoreError.notFound(entity: "product", id: productId) }
             let page = limit.map { Array(fetched.prefix($0)) } ?? fetched
             let next = limit.flatMap { fetched.count > $0 ? page.last?.key : nil }
-            try await auditExport(productId, format: format, filter: scoped, firms: page.map(\.firm.id), by: caller)
+            try await auditExport(productId, format: format, filter: filter, firms: page.map(\.firm.id), by: caller)
             return Candidates(product: product, asOf: await index.asOf, items: page, next: next)
         }
+    }
+
+    /// How far down the ranking a first page looks for consenting firms before it reads them all.
+    static let consentWalk = 2_000
+
+    /// A bank officer's candidates: only firms whose consent reaches the bank, ranked among those.
+    /// A first page checks the consent of the ranking's top few hundred firms, a widening stretch
+    /// until the page is full, rather than reading every consenting firm (tens of thousands in a
+    /// province) for each page; the rank within the stretch is the rank among all consenting firms,
+    /// since none outside it ranks higher. Later pages, exports, a sparse consent and an index that
+    /// moved between the two reads take the whole consenting set.
+    func consentingCandidates(_ productId: Int64, _ filter: CandidateFilter, after: CandidateKey?, limit: Int?,
+                              bankId: Int64) async throws -> [RankedCandidate]? {
+        if after == nil, let limit {
+            var stretch = max(64, 2 * (limit + 1))
+            while stretch <= Self.consentWalk {
+                let state = (await index.clock, await index.asOf)
+                guard let top = await index.candidates(productId: productId, filter: CandidateFilter(), after: nil, limit: stretch) else {
+                    return nil
+                }
+                var scoped = filter
+                scoped.firmIds = try await consents.consenting(bankId: bankId, among: top.map(\.firm.id))
+                let page = await index.candidates(productId: productId, filter: scoped, after: nil, limit: limit + 1)
+                guard (await index.clock, await index.asOf) == state else { break }
+                if let page, page.count > limit || top.count < stretch { return page }
+                stretch *= 4
+            }
+        }
+        var scoped = filter
+        scoped.firmIds = try await consents.consentingFirms(bankId: bankId)
+        return await index.candidates(productId: productId, filter: scoped, after: after, limit: limit.map { $0 + 1 } ?? .max)
     }
 
     /// The firm as of every write committed so far.
@@ -94,17 +130,6 @@ public struct MatchingWorkflow: Sendable {
                                 en: "The term must be 1 to 360 months", field: "termMonths")
         }
         return LoanRequest(asOf: day, amountFen: amountFen, termMonths: termMonths)
-    }
-
-    /// Whose candidates the caller may see. The product is read from the database inside the request's
-    /// transaction, so another bank's product is "not found" under row-level security even if this
-    /// check were missing.
-    func scope(_ productId: Int64, _ filter: CandidateFilter, by caller: Caller) async throws -> (Stored<ProductInput>, CandidateFilter) {
-        let product = try await products.get(id: productId)
-        try caller.reach(bankId: product.fields.bankId, entity: "product", id: productId)
-        var scoped = filter
-        if let bankId = caller.consentBank { scoped.firmIds = try await consents.consentingFirms(bankId: bankId) }
-        return (product, scoped)
     }
 
     func auditExport(_ productId: Int64, format: String, filter: CandidateFilter, firms: [Int64], by caller: Caller) async throws {

@@ -145,4 +145,28 @@ struct ConsentRankingTests {
             #expect(seenRanks == Array(1...max(1, seen.count)))
         }
     }
+
+    /// A first page looks for consenting firms in a widening stretch of the ranking: with few of
+    /// them it widens, and what it finds is what the whole consenting set gives.
+    @Test func sparseConsentGivesTheSameFirstPages() async throws {
+        try await withApp { client, db in
+            _ = try await DemoLoader(client: db, logger: TestDatabase.logger).loadIfEmpty(today: BusinessCalendar.today())
+            _ = try await db.query("""
+                INSERT INTO firm_consents (firm_id, scope, granted_on, recorded_by)
+                SELECT id, 'share_with_banks', date '2026-01-01', 'test' FROM firms WHERE id % 29 = 0
+                """, logger: TestDatabase.logger)
+            var productId: Int64 = 0
+            var bankId: Int64 = 0
+            for try await (p, b) in try await db.query("""
+                SELECT id, bank_id FROM loan_products ORDER BY id LIMIT 1
+                """, logger: TestDatabase.logger).decode((Int64, Int64).self) { (productId, bankId) = (p, b) }
+            let all = try await page(client, productId, as: .operations, limit: 200)
+            let expected: [Int64] = all.map(\.firm).filter { $0 % 29 == 0 }
+            for limit in [1, 2, 50] {
+                let seen = try await page(client, productId, as: .bankOfficer(bankId), limit: limit)
+                #expect(seen.map(\.firm) == expected)
+                #expect(seen.map(\.rank) == Array(0..<seen.count).map { $0 + 1 })
+            }
+        }
+    }
 }

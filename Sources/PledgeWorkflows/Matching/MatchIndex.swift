@@ -27,6 +27,9 @@ public actor MatchIndex {
     private var rankings: [Int64: SortedBlocks<CandidateKey>] = [:]
     private var keys: [Int64: [Int64: CandidateKey]] = [:]
     private var catchingUp: Task<Void, any Error>?
+    /// The catch-up queued behind the one in progress, not started yet: every caller that comes
+    /// meanwhile waits for it, as its read of the change log still begins after their call.
+    private var queued: Task<Void, any Error>?
 
     public init(repository: MatchingRepository, logger: Logger, today: @escaping @Sendable () -> CivilDate) {
         self.repository = repository
@@ -35,14 +38,20 @@ public actor MatchIndex {
         self.asOf = today()
     }
 
-    /// Brings the index up to the database. Calls run one after another, and each waits for a
-    /// catch-up that started after it was called.
+    /// Brings the index up to the database: each call waits for a catch-up that started after it
+    /// was called, so it sees every write committed before it, on any instance. Catch-ups run one
+    /// after another, and the calls that arrive while one runs share the next: under load one read
+    /// of the change log serves every request that came in during the previous one.
     public func sync() async throws {
+        if let queued { return try await queued.value }
         let previous = catchingUp
         let task = Task { [previous] in
             _ = try? await previous?.value
+            // From here on a new call queues a catch-up of its own: this one's read starts now.
+            self.queued = nil
             try await self.catchUp()
         }
+        queued = task
         catchingUp = task
         try await task.value
     }
