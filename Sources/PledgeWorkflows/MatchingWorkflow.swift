@@ -51,7 +51,7 @@ public struct MatchingWorkflow: Sendable {
                            by caller: Caller) async throws -> Candidates {
         try await WorkflowError.refusing {
             let (product, scoped) = try await scope(productId, filter, by: caller)
-            try await index.sync()
+            try await index.syncForAnswer()
             guard let fetched = await index.candidates(productId: productId, filter: scoped, after: after,
                                                        limit: limit.map { $0 + 1 } ?? .max) else {
                 throw StoreError.notFound(entity: "product", id: productId)
@@ -65,14 +65,14 @@ public struct MatchingWorkflow: Sendable {
 
     /// The firm as of every write committed so far.
     public func currentFirm(_ id: Int64) async throws -> (MatchFirm, [MatchAsset]) {
-        try await index.sync()
+        try await index.syncForAnswer()
         guard let found = await index.firm(id) else { throw WorkflowError(StoreError.notFound(entity: "firm", id: id)) }
         return found
     }
 
     /// The product as of every write committed so far.
     public func currentProduct(_ id: Int64) async throws -> MatchProduct {
-        try await index.sync()
+        try await index.syncForAnswer()
         guard let product = await index.product(id) else { throw WorkflowError(StoreError.notFound(entity: "product", id: id)) }
         return product
     }
