@@ -119,6 +119,9 @@ struct MatchBenchmark {
         let stats = await index.stats
         let rss = Memory.residentBytes()
         say("Index: \(stats.firms) firms, \(stats.assets) assets, \(stats.products) products, \(stats.keys) eligible firm–product pairs; built in \(buildTime)")
+        if let parts = await index.lastBuild {
+            say("  of which reading the snapshot \(parts.read), ranking every firm under every product \(parts.rank)")
+        }
         say("Memory: process RSS \(Memory.mib(rss)) MiB (index ≈ \(Memory.mib(rss - rssBefore)) MiB over the baseline)")
 
         let products = await index.allProducts

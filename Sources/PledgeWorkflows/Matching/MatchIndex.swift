@@ -24,6 +24,8 @@ public actor MatchIndex {
     /// day and the product stay the same, and a new day or a changed product ranks afresh).
     private var rankings: [Int64: SortedBlocks<PackedKey>] = [:]
     private var catchingUp: Task<Void, any Error>?
+    /// The last full build's two halves: reading the snapshot, and ranking.
+    package private(set) var lastBuild: (read: Duration, rank: Duration)?
 
     /// Whether a question asked before the day's build is done is refused (`MatchIndexWarming`)
     /// rather than held until the build ends: what `serve` does, so that at the national tier a
@@ -110,8 +112,10 @@ public actor MatchIndex {
     public func rebuild(asOf day: CivilDate) async throws {
         let started = ContinuousClock.now
         let (fresh, head) = try await Self.load(repository)
+        let read = ContinuousClock.now
         let products = Dictionary(uniqueKeysWithValues: head.products.map { ($0.id, $0) })
         let rankings = try await IndexRanking.rankAll(fresh, products: Array(products.values), asOf: day)
+        lastBuild = (read - started, ContinuousClock.now - read)
         // Swapped in whole, so no question sees half a build. Until here the previous build is held
         // too: a new day's rebuild briefly needs twice the index's memory.
         (store, self.products, licences, self.rankings) = (fresh, products, head.licences, rankings)
@@ -121,7 +125,7 @@ public actor MatchIndex {
         await pruneChangeLog()
         logger.info("Matching index built", metadata: [
             "firms": "\(store.firmCount)", "assets": "\(store.assetCount)", "products": "\(products.count)",
-            "asOf": "\(day)", "took": "\(ContinuousClock.now - started)"])
+            "asOf": "\(day)", "took": "\(ContinuousClock.now - started)", "read": "\(read - started)"])
     }
 
     /// The snapshot packed as it is read: its rows are never all held as `MatchAsset`s at once.
