@@ -50,7 +50,9 @@ def start_server(log):
                             stdout=log, stderr=subprocess.STDOUT)
     for _ in range(600):
         try:
-            if call("GET", "/readyz", timeout=2)[0] == 200:
+            status, _, body = call("GET", "/readyz", timeout=2)
+            # Ready with the matching index built: the test asks the engine at once.
+            if status == 200 and (body or {}).get("matchIndex") == "ready":
                 return proc
         except OSError:
             pass

@@ -43,7 +43,7 @@ public func buildApplication(configuration: AppConfiguration, client: PostgresCl
                              metrics: PrometheusCollectorRegistry,
                              logger: Logger) throws -> some ApplicationProtocol {
     let index = MatchIndex(repository: MatchingRepository(client: engineClient, logger: logger), logger: logger,
-                           today: { BusinessCalendar.today() })
+                           today: { BusinessCalendar.today() }, refusesWhileWarming: true)
     let imports = ImportJobRunner(client: client, logger: logger)
     let router = try buildRouter(client: client, metrics: metrics, logger: logger, index: index, imports: imports)
     var app = Application(router: router,
@@ -89,18 +89,14 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     return router
 }
 
-/// Builds the matching index while the server starts, so the first question does not wait for it.
+/// Builds the matching index while the server starts. Everything else is served meanwhile, and
+/// the engine's endpoints answer 503 `index_warming` until the build is done (docs/matching.md).
 struct MatchIndexWarmUp: Service {
     let index: MatchIndex
     let logger: Logger
 
     func run() async throws {
-        do {
-            try await index.sync()
-        } catch {
-            // Not fatal: the next question retries, and /readyz reports the database.
-            logger.error("Could not build the matching index at start-up", metadata: LoggedError.metadata(error))
-        }
+        await index.warmUp()
         try? await gracefulShutdown()
     }
 }

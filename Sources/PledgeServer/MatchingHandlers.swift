@@ -67,7 +67,7 @@ extension PledgeService {
         let q = input.query
         let product = try await currentProduct(input.path.productId)
         let request = try loanRequest(asOf: q.asOf, amount: nil, term: q.termMonths)
-        guard let mark = await matchIndex.asset(q.markAssetId), mark.type == .giCollectiveMark,
+        guard let mark = await matchIndex.collectiveMark(q.markAssetId),
               let owner = await matchIndex.firm(mark.firmId)?.firm else {
             throw StoreError.invalid(LicenceRepository.unknownMark)
         }

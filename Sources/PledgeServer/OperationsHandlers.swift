@@ -21,7 +21,8 @@ extension PledgeService {
             _ = try await conn.run("SELECT 1", logger: logger).collect()
             return true
         }) ?? false
-        return ok ? .ok(.init(body: .json(.init(status: "ready", database: "ok"))))
+        let index: Components.Schemas.Health.MatchIndexPayload = await matchIndex.isWarm ? .ready : .warming
+        return ok ? .ok(.init(body: .json(.init(status: "ready", database: "ok", matchIndex: index))))
                   : .serviceUnavailable(.init(body: .json(.init(status: "not_ready", database: "unreachable"))))
     }
 

@@ -18,7 +18,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let problem = Self.problem(for: error)
-            if problem.status.kind == .serverError {
+            // A warming index is expected after every start and at the turn of the day: not an error.
+            if problem.status.kind == .serverError, problem.code != Self.warming.code {
                 var metadata = LoggedError.metadata(error)
                 metadata["path"] = "\(request.uri.path)"
                 metadata["code"] = "\(problem.code)"
@@ -51,8 +52,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                    en: "The database is unavailable for the moment; try again shortly", retryAfter: 2)
     }
 
+    static var warming: APIProblem {
+        APIProblem(.serviceUnavailable, code: "index_warming", zh: "匹配引擎正在建立索引（服务刚启动或已跨日），请稍后重试",
+                   en: "The matching engine is building its index (the service has just started or a new day has begun); try again shortly",
+                   retryAfter: 5)
+    }
+
     static func problem(for error: any Error) -> APIProblem {
         if DatabaseUnavailable.matches(LoggedError.root(error)) { return unavailable }
+        if LoggedError.root(error) is MatchIndexWarming { return warming }
         if let violation = StoreError.map(LoggedError.root(error)) as? StoreError { return problem(for: violation) }
         switch error {
         case let p as APIProblem: return p

@@ -2,12 +2,10 @@ import Logging
 import PledgeCore
 import PostgresNIO
 
-/// Everything the matching engine reads, in the engine's own types.
-public struct MatchSnapshot: Sendable {
+/// What a snapshot returns besides its firms and assets, which it hands over one by one.
+public struct MatchSnapshotHead: Sendable {
     /// The change number the snapshot includes everything up to.
     public var clock: Int64
-    public var firms: [MatchFirm]
-    public var assets: [MatchAsset]
     public var products: [MatchProduct]
     public var licences: [MatchLicence]
 }
@@ -39,22 +37,40 @@ public struct MatchingRepository: Sendable {
         self.logger = logger
     }
 
-    /// Everything, read in one repeatable-read transaction so the clock and the rows agree.
-    public func snapshot() async throws -> MatchSnapshot {
+    /// Everything, read in one repeatable-read transaction so the clock and the rows agree: every
+    /// firm to `firm`, then every asset to `asset`, ordered by firm and id. Handed over row by
+    /// row, so the caller can keep them compactly instead of as five million `MatchAsset`s.
+    public func snapshot(firm: (MatchFirm) -> Void, asset: (MatchAsset) -> Void) async throws -> MatchSnapshotHead {
         try await pool.withLease { conn in
             _ = try await conn.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             do {
                 let clock = try await currentClock(conn)
-                let snapshot = MatchSnapshot(clock: clock, firms: try await firms(conn),
-                                             assets: try await assets(conn),
-                                             products: try await products(conn, ids: nil), licences: try await licences(conn))
+                for try await row in try await conn.run(PostgresQuery(unsafeSQL: Self.firmSelect + " WHERE f.archived_at IS NULL"),
+                                                        logger: logger) {
+                    firm(try Self.decodeFirm(row.makeRandomAccess()))
+                }
+                for try await row in try await conn.run(PostgresQuery(unsafeSQL: Self.allAssetsSelect + """
+                     WHERE a.archived_at IS NULL
+                       AND EXISTS (SELECT 1 FROM firms f WHERE f.id = a.firm_id AND f.archived_at IS NULL)
+                     ORDER BY a.firm_id, a.id
+                    """), logger: logger) {
+                    asset(try Self.decodeAsset(row.makeRandomAccess()))
+                }
+                let head = MatchSnapshotHead(clock: clock, products: try await products(conn, ids: nil), licences: try await licences(conn))
                 _ = try await conn.run("COMMIT", logger: logger)
-                return snapshot
+                return head
             } catch {
                 _ = try? await conn.run("ROLLBACK", logger: logger)
                 throw error
             }
         }
+    }
+
+    /// Everything at once (tests and tools at small sizes).
+    public func snapshot() async throws -> (head: MatchSnapshotHead, firms: [MatchFirm], assets: [MatchAsset]) {
+        var firms: [MatchFirm] = [], assets: [MatchAsset] = []
+        let head = try await snapshot(firm: { firms.append($0) }, asset: { assets.append($0) })
+        return (head, firms, assets)
     }
 
     public func clock() async throws -> Int64 {
@@ -131,10 +147,35 @@ public struct MatchingRepository: Sendable {
         return 0
     }
 
+    /// The firm columns the engine reads, in the order of the SELECT, each named where it is decoded.
+    enum FirmColumn: Int, CaseIterable {
+        case id, industryCode, priority, town, size, foundedOn, annualRevenue, rdExpense, totalAssets, totalLiabilities,
+             highTech, specialized, ipDemonstration, badCredit, name, defaultedLoans
+
+        var sql: String {
+            switch self {
+            case .id: "f.id"
+            case .industryCode: "f.industry_code"
+            case .priority: "i.priority"
+            case .town: "f.town"
+            case .size: "f.size"
+            case .foundedOn: "f.founded_on"
+            case .annualRevenue: "f.annual_revenue_fen"
+            case .rdExpense: "f.rd_expense_fen"
+            case .totalAssets: "f.total_assets_fen"
+            case .totalLiabilities: "f.total_liabilities_fen"
+            case .highTech: "f.high_tech"
+            case .specialized: "f.specialized"
+            case .ipDemonstration: "f.ip_demonstration"
+            case .badCredit: "f.bad_credit"
+            case .name: "f.name"
+            case .defaultedLoans: MatchingRepository.defaultedLoans("f")
+            }
+        }
+    }
+
     static let firmSelect = """
-        SELECT f.id, f.industry_code, i.priority, f.town, f.size, f.founded_on, f.annual_revenue_fen, f.rd_expense_fen,
-               f.total_assets_fen, f.total_liabilities_fen, f.high_tech, f.specialized, f.ip_demonstration, f.bad_credit,
-               f.name, \(defaultedLoans("f"))
+        SELECT \(FirmColumn.allCases.map(\.sql).joined(separator: ", "))
         FROM firms f JOIN industries i ON i.code = f.industry_code
         """
 
@@ -146,13 +187,42 @@ public struct MatchingRepository: Sendable {
         """
     }
 
-    static let assetColumns = """
-        a.id, a.firm_id, a.type, a.legal_status, a.filing_date, a.grant_date, a.registration_date,
-               a.first_use_date, a.expiry_date, a.renewal_count, cardinality(a.nice_classes), a.claims,
-               a.forward_citations, a.family_size, a.licences, a.litigations,
-               coalesce(o.owners, 0), coalesce(o.without_consent, 0),
-               v.id, v.value_fen, v.valuation_date, v.valid_until, pa.pledge_id
-        """
+    /// The asset columns, in the order of the SELECT, each named where it is decoded.
+    enum AssetColumn: Int, CaseIterable {
+        case id, firmId, type, legalStatus, filingDate, grantDate, registrationDate, firstUseDate, expiryDate, renewalCount,
+             niceClassCount, claims, forwardCitations, familySize, licences, litigations, coOwners, withoutConsent,
+             valuationId, valueFen, valuationDate, validUntil, pledgeId
+
+        var sql: String {
+            switch self {
+            case .id: "a.id"
+            case .firmId: "a.firm_id"
+            case .type: "a.type"
+            case .legalStatus: "a.legal_status"
+            case .filingDate: "a.filing_date"
+            case .grantDate: "a.grant_date"
+            case .registrationDate: "a.registration_date"
+            case .firstUseDate: "a.first_use_date"
+            case .expiryDate: "a.expiry_date"
+            case .renewalCount: "a.renewal_count"
+            case .niceClassCount: "cardinality(a.nice_classes)"
+            case .claims: "a.claims"
+            case .forwardCitations: "a.forward_citations"
+            case .familySize: "a.family_size"
+            case .licences: "a.licences"
+            case .litigations: "a.litigations"
+            case .coOwners: "coalesce(o.owners, 0)"
+            case .withoutConsent: "coalesce(o.without_consent, 0)"
+            case .valuationId: "v.id"
+            case .valueFen: "v.value_fen"
+            case .valuationDate: "v.valuation_date"
+            case .validUntil: "v.valid_until"
+            case .pledgeId: "pa.pledge_id"
+            }
+        }
+    }
+
+    static let assetColumns = AssetColumn.allCases.map(\.sql).joined(separator: ", ")
 
     /// Some assets: each one's co-owners and latest valuation looked up by index.
     static let assetSelect = """
@@ -181,52 +251,42 @@ public struct MatchingRepository: Sendable {
         LEFT JOIN pledge_assets pa ON pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active
         """
 
-    private func firms(_ conn: PostgresConnection) async throws -> [MatchFirm] {
-        let rows = try await conn.run(PostgresQuery(unsafeSQL: Self.firmSelect + " WHERE f.archived_at IS NULL"), logger: logger)
-        return try await decodeAll(rows) { try Self.decodeFirm($0) }
+    static func decodeFirm(_ row: PostgresRandomAccessRow, at o: Int = 0) throws -> MatchFirm {
+        let r = Columns<FirmColumn>(row: row, at: o)
+        return MatchFirm(
+            id: try r[.id].decode(Int64.self), industryCode: try r[.industryCode].decode(String.self),
+            priorityIndustry: try r[.priority].decode(Bool.self), town: try r[.town].decode(String.self),
+            size: try StoredCode.decode(try r[.size].decode(String.self), as: FirmSize.self, table: "firms", column: "size"),
+            foundedOn: try r[.foundedOn].decode(CivilDate.self),
+            annualRevenueFen: try r[.annualRevenue].decode(Int64?.self), rdExpenseFen: try r[.rdExpense].decode(Int64?.self),
+            totalAssetsFen: try r[.totalAssets].decode(Int64?.self), totalLiabilitiesFen: try r[.totalLiabilities].decode(Int64?.self),
+            highTech: try r[.highTech].decode(Bool.self), specialized: try r[.specialized].decode(Bool.self),
+            ipDemonstration: try r[.ipDemonstration].decode(Bool.self), badCredit: try r[.badCredit].decode(Bool.self),
+            defaultedLoans: try r[.defaultedLoans].decode(Int.self), name: try r[.name].decode(String.self))
     }
 
-    private func assets(_ conn: PostgresConnection) async throws -> [MatchAsset] {
-        let rows = try await conn.run(
-            PostgresQuery(unsafeSQL: Self.allAssetsSelect + """
-                 WHERE a.archived_at IS NULL
-                   AND EXISTS (SELECT 1 FROM firms f WHERE f.id = a.firm_id AND f.archived_at IS NULL)
-                 ORDER BY a.firm_id, a.id
-                """), logger: logger)
-        return try await decodeAll(rows) { try Self.decodeAsset($0) }
-    }
-
-    static func decodeFirm(_ r: PostgresRandomAccessRow, at o: Int = 0) throws -> MatchFirm {
-        MatchFirm(
-            id: try r[o + 0].decode(Int64.self), industryCode: try r[o + 1].decode(String.self),
-            priorityIndustry: try r[o + 2].decode(Bool.self), town: try r[o + 3].decode(String.self),
-            size: try StoredCode.decode(try r[o + 4].decode(String.self), as: FirmSize.self, table: "firms", column: "size"), foundedOn: try r[o + 5].decode(CivilDate.self),
-            annualRevenueFen: try r[o + 6].decode(Int64?.self), rdExpenseFen: try r[o + 7].decode(Int64?.self),
-            totalAssetsFen: try r[o + 8].decode(Int64?.self), totalLiabilitiesFen: try r[o + 9].decode(Int64?.self),
-            highTech: try r[o + 10].decode(Bool.self), specialized: try r[o + 11].decode(Bool.self),
-            ipDemonstration: try r[o + 12].decode(Bool.self), badCredit: try r[o + 13].decode(Bool.self),
-            defaultedLoans: try r[o + 15].decode(Int.self), name: try r[o + 14].decode(String.self))
-    }
-
-    static func decodeAsset(_ r: PostgresRandomAccessRow, at o: Int = 0) throws -> MatchAsset {
+    static func decodeAsset(_ row: PostgresRandomAccessRow, at o: Int = 0) throws -> MatchAsset {
+        let r = Columns<AssetColumn>(row: row, at: o)
         var valuation: MatchValuation?
-        if let id = try r[o + 18].decode(Int64?.self) {
-            valuation = MatchValuation(id: id, valueFen: try r[o + 19].decode(Int64.self),
-                                       valuationDate: try r[o + 20].decode(CivilDate.self), validUntil: try r[o + 21].decode(CivilDate.self))
+        if let id = try r[.valuationId].decode(Int64?.self) {
+            valuation = MatchValuation(id: id, valueFen: try r[.valueFen].decode(Int64.self),
+                                       valuationDate: try r[.valuationDate].decode(CivilDate.self),
+                                       validUntil: try r[.validUntil].decode(CivilDate.self))
         }
         return MatchAsset(
-            id: try r[o + 0].decode(Int64.self), firmId: try r[o + 1].decode(Int64.self),
-            type: try StoredCode.decode(try r[o + 2].decode(String.self), as: IPType.self, table: "ip_assets", column: "type"),
-            legalStatus: try StoredCode.decode(try r[o + 3].decode(String.self), as: LegalStatus.self, table: "ip_assets", column: "legal_status"),
-            filingDate: try r[o + 4].decode(CivilDate?.self), grantDate: try r[o + 5].decode(CivilDate?.self),
-            registrationDate: try r[o + 6].decode(CivilDate?.self), firstUseDate: try r[o + 7].decode(CivilDate?.self),
-            expiryDate: try r[o + 8].decode(CivilDate?.self), renewalCount: try r[o + 9].decode(Int.self),
-            niceClassCount: try r[o + 10].decode(Int.self),
-            indicators: ValueIndicators(claims: try r[o + 11].decode(Int?.self), forwardCitations: try r[o + 12].decode(Int?.self),
-                                        familySize: try r[o + 13].decode(Int?.self), licences: try r[o + 14].decode(Int?.self),
-                                        litigations: try r[o + 15].decode(Int?.self)),
-            coOwners: try r[o + 16].decode(Int.self), coOwnersWithoutConsent: try r[o + 17].decode(Int.self),
-            valuation: valuation, pledgedBy: try r[o + 22].decode(Int64?.self))
+            id: try r[.id].decode(Int64.self), firmId: try r[.firmId].decode(Int64.self),
+            type: try StoredCode.decode(try r[.type].decode(String.self), as: IPType.self, table: "ip_assets", column: "type"),
+            legalStatus: try StoredCode.decode(try r[.legalStatus].decode(String.self), as: LegalStatus.self,
+                                               table: "ip_assets", column: "legal_status"),
+            filingDate: try r[.filingDate].decode(CivilDate?.self), grantDate: try r[.grantDate].decode(CivilDate?.self),
+            registrationDate: try r[.registrationDate].decode(CivilDate?.self), firstUseDate: try r[.firstUseDate].decode(CivilDate?.self),
+            expiryDate: try r[.expiryDate].decode(CivilDate?.self), renewalCount: try r[.renewalCount].decode(Int.self),
+            niceClassCount: try r[.niceClassCount].decode(Int.self),
+            indicators: ValueIndicators(claims: try r[.claims].decode(Int?.self), forwardCitations: try r[.forwardCitations].decode(Int?.self),
+                                        familySize: try r[.familySize].decode(Int?.self), licences: try r[.licences].decode(Int?.self),
+                                        litigations: try r[.litigations].decode(Int?.self)),
+            coOwners: try r[.coOwners].decode(Int.self), coOwnersWithoutConsent: try r[.withoutConsent].decode(Int.self),
+            valuation: valuation, pledgedBy: try r[.pledgeId].decode(Int64?.self))
     }
 
     private func products(_ conn: PostgresConnection, ids: [Int64]?) async throws -> [MatchProduct] {
@@ -265,6 +325,13 @@ public struct MatchingRepository: Sendable {
     }
 }
 
+/// A row's cells by column name: `C`'s cases in the order of the SELECT, starting at `at`.
+struct Columns<C: RawRepresentable> where C.RawValue == Int {
+    let row: PostgresRandomAccessRow
+    let at: Int
+    subscript(_ column: C) -> PostgresCell { row[at + column.rawValue] }
+}
+
 /// One row per reloaded asset of each changed firm (or one per firm with none, or one with neither
 /// when only products changed), each carrying the change log's summary. A change naming an asset
 /// reloads that asset; one naming only the firm reloads all the firm's assets.
@@ -274,7 +341,7 @@ public struct MatchingRepository: Sendable {
 /// forces generic plans (`DatabaseURL.engine`). The closed range on n keeps that plan's row
 /// estimate small (0.5% of the log, not a third).
 struct ChangesStatement: PostgresPreparedStatement {
-    static let firmColumns = 16
+    static let firmColumns = MatchingRepository.FirmColumn.allCases.count
     static let sql = """
         WITH c AS MATERIALIZED (SELECT n, firm_id, product_id, asset_id, source FROM engine_changes
                                 WHERE n > $1 AND n < $1 + 1000000000000),

@@ -21,12 +21,13 @@ public struct BenchData: Sendable {
     }
 
     /// Fills an empty, migrated database. `progress` is told each step as it finishes.
-    public func generate(firms: Int, assets: Int, seed: Double = 0.42, progress: (String) -> Void) async throws {
+    public func generate(firms: Int, assets: Int, shape: Shape = .district, seed: Double = 0.42,
+                         progress: (String) -> Void) async throws {
         try await client.withConnection { conn in
             // Bulk load without the engine's per-row change log; the index is built from a snapshot after.
             _ = try await conn.run("SET session_replication_role = replica", logger: logger)
             _ = try await conn.run("SELECT setseed(\(seed))", logger: logger)
-            for (label, sql) in Self.steps(firms: firms, assets: assets) {
+            for (label, sql) in Self.steps(firms: firms, assets: assets, shape: shape) {
                 let started = ContinuousClock.now
                 _ = try await conn.run(PostgresQuery(unsafeSQL: sql), logger: logger)
                 progress("\(label) (\(ContinuousClock.now - started))")
@@ -35,20 +36,44 @@ public struct BenchData: Sendable {
         }
     }
 
-    static func steps(firms: Int, assets: Int) -> [(String, String)] {
+    /// The banks, products and valuation share of a tier. The district shape is the one every earlier
+    /// figure was measured on: 8 banks, 20 products, 70% of assets valued.
+    public struct Shape: Sendable {
+        public var banks: Int
+        /// A bank's products are numbered 0...3; products 0–1 every bank has, product 2 (two industries
+        /// only) every bank whose id is divisible by `thirdEvery`, product 3 (three other industries)
+        /// every bank whose id is divisible by `fourthEvery` (0: none).
+        public var thirdEvery: Int
+        public var fourthEvery: Int
+        /// Per cent of the assets with a valuation.
+        public var valuedPercent: Int
+
+        public static let district = Shape(banks: 8, thirdEvery: 2, fourthEvery: 0, valuedPercent: 70)
+        /// 60 banks × 3 + 20 = 200 products; 60% valued (3,000,000 of 5,000,000).
+        public static let national = Shape(banks: 60, thirdEvery: 1, fourthEvery: 3, valuedPercent: 60)
+
+        public init(banks: Int, thirdEvery: Int, fourthEvery: Int, valuedPercent: Int) {
+            self.banks = banks; self.thirdEvery = thirdEvery; self.fourthEvery = fourthEvery; self.valuedPercent = valuedPercent
+        }
+    }
+
+    static func steps(firms: Int, assets: Int, shape: Shape = .district) -> [(String, String)] {
         let industries = "(ARRAY['advanced_materials','equipment','biomedicine','new_energy','food_processing','semiconductors','artificial_intelligence','characteristic_agriculture','shale_gas','smart_construction','services','other'])"
         let towns = "(ARRAY['涪陵高新区','白涛工业园区','龙桥工业园','李渡街道','崇义街道','荔枝街道','江北街道','南沱镇','珍溪镇','百胜镇'])"
         return [
             ("banks and products", """
                 WITH b AS (
-                    INSERT INTO banks (code, name) SELECT 'BENCH' || g, '基准测试银行' || g FROM generate_series(1, 8) g RETURNING id
+                    INSERT INTO banks (code, name) SELECT 'BENCH' || g, '基准测试银行' || g FROM generate_series(1, \(shape.banks)) g RETURNING id
                 ), p AS (
                     INSERT INTO loan_products (bank_id, code, name, min_amount_fen, max_amount_fen, min_term_months, max_term_months,
                         rate_spread_bp, eligible_industries, valuation_validity_months, min_years_operating, min_trademark_use_years)
                     SELECT b.id, 'BENCH_P' || b.id || '_' || k, '基准产品' || b.id || '-' || k, 50000000, (5 + k * 10) * 100000000::bigint,
-                           6, 12 * (1 + k), 30, CASE WHEN k = 2 THEN ARRAY['advanced_materials','equipment']::text[] ELSE '{}' END,
+                           6, 12 * (1 + k), 30, CASE WHEN k = 2 THEN ARRAY['advanced_materials','equipment']::text[]
+                                                  WHEN k = 3 THEN ARRAY['biomedicine','semiconductors','artificial_intelligence']::text[]
+                                                  ELSE '{}' END,
                            12, 2, 2
-                    FROM b, generate_series(0, 2) k WHERE k < 2 OR b.id % 2 = 0
+                    FROM b, generate_series(0, 3) k
+                    WHERE k < 2 OR (k = 2 AND b.id % \(shape.thirdEvery) = 0) OR (k = 3 AND \(shape.fourthEvery) > 0 AND b.id % \(max(1, shape.fourthEvery)) = 0)
                     RETURNING id
                 )
                 INSERT INTO product_ip_terms (product_id, ip_type, loan_to_value_bp, min_remaining_life_months)
@@ -99,7 +124,7 @@ public struct BenchData: Sendable {
                                    ELSE 20000000 + (random() * 280000000)::bigint END,
                        d, (d + interval '12 months')::date, 'BENCH-' || a.id
                 FROM ip_assets a CROSS JOIN LATERAL (SELECT current_date - (random() * 500 + a.id * 0)::int AS d) v
-                WHERE random() < 0.7
+                WHERE random() < \(Double(shape.valuedPercent) / 100)
                 """),
             ("statistics", "ANALYZE"),
         ]

@@ -20,7 +20,7 @@ struct DemoLoans {
         let lifecycle = LifecycleRepository(client: client, logger: logger)
         let session = Database.Session(actor: "demo", requestId: nil)
         for (i, firm) in snapshot.firms.sorted(by: { $0.id < $1.id }).enumerated() where loans < wanted {
-            let product = snapshot.products[i % snapshot.products.count]
+            let product = snapshot.head.products[i % snapshot.head.products.count]
             let held = assets[firm.id] ?? []
             let result = MatchEngine.evaluate(firm: firm, assets: held, product: product, request: LoanRequest(asOf: today, termMonths: 12))
             guard result.eligible, product.minTermMonths <= 12, product.maxTermMonths >= 12 else { continue }

@@ -26,15 +26,18 @@ public struct ReportBenchData: Sendable {
     }
 
     /// Fills an empty, migrated database. `progress` is told each step as it finishes.
-    public func generate(loans: Int, firms: Int, seed: Double = 0.61, progress: (String) -> Void) async throws {
+    /// With `withFirms` false the firms, banks and products are already there (the matching
+    /// benchmark's national tier puts its ledger next to its own data).
+    public func generate(loans: Int, firms: Int, withFirms: Bool = true, seed: Double = 0.61,
+                         progress: (String) -> Void) async throws {
         try await client.withConnection { conn in
             _ = try await conn.run("SET session_replication_role = replica", logger: logger)
             _ = try await conn.run("SET work_mem = '256MB'", logger: logger)
             _ = try await conn.run("SELECT setseed(\(seed))", logger: logger)
             // One transaction: an interrupted load leaves nothing behind.
             _ = try await conn.run("BEGIN", logger: logger)
-            let base = BenchData.steps(firms: firms, assets: 0).prefix(2)
-            for (label, sql) in Array(base) + Self.steps(loans: loans, firms: firms) {
+            let base = withFirms ? Array(BenchData.steps(firms: firms, assets: 0).prefix(2)) : []
+            for (label, sql) in base + Self.steps(loans: loans, firms: firms) {
                 let started = ContinuousClock.now
                 do {
                     _ = try await conn.run(PostgresQuery(unsafeSQL: sql), logger: logger).collect()   // to the end, so the time is true

@@ -19,9 +19,12 @@ public struct SQLReference: Sendable {
     }
 
     /// Eligible firms for `product` as of `asOf` at the product's longest term, best first.
-    public func candidates(product: MatchProduct, asOf: CivilDate, limit: Int) async throws -> [Row] {
+    /// With `firm`, only that firm: its row when it is eligible, none when not.
+    public func candidates(product: MatchProduct, asOf: CivilDate, limit: Int, firm: Int64? = nil) async throws -> [Row] {
         let loanEnd = asOf.adding(months: product.maxTermMonths)
-        let rows = try await client.query(PostgresQuery(unsafeSQL: Self.sql, binds: binds(product.id, asOf, loanEnd, limit)),
+        var binds = binds(product.id, asOf, loanEnd, limit)
+        binds.append(firm)
+        let rows = try await client.query(PostgresQuery(unsafeSQL: Self.sql, binds: binds),
                                           logger: logger)
         var result: [Row] = []
         for try await (firm, capacity, centi) in rows.decode((Int64, Int64, Int).self) {
@@ -49,7 +52,7 @@ public struct SQLReference: Sendable {
         "(CASE WHEN \(b) >= \(a) THEN \(wholeMonths(a, b)) / 12 ELSE 0 END)"
     }
 
-    // $1 product, $2 D (as of), $3 E (loan end), $4 limit.
+    // $1 product, $2 D (as of), $3 E (loan end), $4 limit, $5 one firm or null.
     static let sql = """
         WITH p AS (
             SELECT * FROM loan_products WHERE id = $1
@@ -89,7 +92,7 @@ public struct SQLReference: Sendable {
                 SELECT CASE a.type WHEN 'invention' THEN 240 WHEN 'utility_model' THEN 120
                                    WHEN 'design' THEN CASE WHEN a.filing_date >= date '2021-06-01' THEN 180 ELSE 120 END
                                    WHEN 'copyright' THEN 600 ELSE 120 END AS months) st
-            WHERE a.archived_at IS NULL
+            WHERE a.archived_at IS NULL AND ($5::bigint IS NULL OR a.firm_id = $5)
               AND a.legal_status = 'in_force'
               AND (a.expiry_date IS NULL OR a.expiry_date >= $2::date)
               AND NOT EXISTS (SELECT 1 FROM ip_asset_co_owners o

@@ -54,7 +54,7 @@ public struct MatchingWorkflow: Sendable {
             // row-level security even if this check were missing.
             let product = try await products.get(id: productId)
             try caller.reach(bankId: product.fields.bankId, entity: "product", id: productId)
-            try await index.sync()
+            try await index.syncForAnswer()
             let found = if let bankId = caller.consentBank {
                 try await consentingCandidates(productId, filter, after: after, limit: limit, bankId: bankId)
             } else {
@@ -101,14 +101,14 @@ public struct MatchingWorkflow: Sendable {
 
     /// The firm as of every write committed so far.
     public func currentFirm(_ id: Int64) async throws -> (MatchFirm, [MatchAsset]) {
-        try await index.sync()
+        try await index.syncForAnswer()
         guard let found = await index.firm(id) else { throw WorkflowError(StoreError.notFound(entity: "firm", id: id)) }
         return found
     }
 
     /// The product as of every write committed so far.
     public func currentProduct(_ id: Int64) async throws -> MatchProduct {
-        try await index.sync()
+        try await index.syncForAnswer()
         guard let product = await index.product(id) else { throw WorkflowError(StoreError.notFound(entity: "product", id: id)) }
         return product
     }

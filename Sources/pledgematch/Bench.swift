@@ -19,30 +19,44 @@ struct BenchMatch: AsyncParsableCommand {
         commandName: "match",
         abstract: "Matching engine: top-50 candidates, a firm's products, one incremental update, and the SQL reference.",
         discussion: """
-            Generates --firms firms and --assets IP assets in the database `pledgematch_bench` of the embedded \
-            cluster (kept between runs; regenerated when the sizes differ), builds the index, then prints p50/p99 \
-            of each operation and the process's memory.
+            Generates the --tier's firms and IP assets (small: 2,000 and 20,000; district: 100,000 and 1,000,000; \
+            national: 500,000 firms, 5,000,000 assets, 3,000,000 valuations, 200 products of 60 banks and 1,000,000 \
+            loans) in its own database of the embedded cluster (kept between runs; regenerated when the sizes differ), \
+            builds the index, then prints p50/p99 of each operation next to its plain-SQL reference, and the \
+            process's memory. The small and national tiers also measure the reports on their ledger.
             """)
 
-    @Option(help: "Number of firms.") var firms = 100_000
-    @Option(help: "Number of IP assets.") var assets = 1_000_000
+    @Option(help: "small, district or national.") var tier: BenchTier = .district
+    @Option(help: "Number of firms (default: the tier's).") var firms: Int?
+    @Option(help: "Number of IP assets (default: the tier's).") var assets: Int?
     @Option(help: "Samples per measurement.") var samples = 200
     @OptionGroup var database: DatabaseOptions
 
     static let databaseName = "pledgematch_bench"
 
     func run() async throws {
-        let (firms, assets, samples) = (self.firms, self.assets, self.samples)
-        try await database.withBenchDatabase(Self.databaseName, isCurrent: { client, logger in
+        let tier = self.tier, samples = self.samples
+        let firms = self.firms ?? tier.firms, assets = self.assets ?? tier.assets
+        try await database.withBenchDatabase(tier.databaseName, isCurrent: { client, logger in
             let have = try await BenchData(client: client, logger: logger).counts()
-            return have.firms == firms && have.assets >= assets * 9 / 10 && have.assets <= assets * 11 / 10
+            let loans = try await ReportBenchData(client: client, logger: logger).loanCount()
+            return have.firms == firms && have.assets >= assets * 9 / 10 && have.assets <= assets * 11 / 10 && loans == tier.loans
         }, generate: { client, logger in
             say("Generating \(firms) firms and \(assets) IP assets …")
-            try await BenchData(client: client, logger: logger).generate(firms: firms, assets: assets) { say("  \($0)") }
+            try await BenchData(client: client, logger: logger).generate(firms: firms, assets: assets, shape: tier.shape) { say("  \($0)") }
+            if tier.loans > 0 {
+                say("Generating \(tier.loans) loans …")
+                try await ReportBenchData(client: client, logger: logger)
+                    .generate(loans: tier.loans, firms: firms, withFirms: false) { say("  \($0)") }
+            }
         }) { config, logger in
             try await withRunningClient(config, logger: logger) { client in
                 try await withRunningClient(DatabaseURL.engine(config), logger: logger) { engineClient in
-                    try await MatchBenchmark(client: client, engineClient: engineClient, logger: logger, samples: samples).run()
+                    try await MatchBenchmark(client: client, engineClient: engineClient, logger: logger, samples: samples,
+                                             referenceSamples: tier.referenceSamples).run()
+                }
+                if tier.loans > 0 {
+                    try await ReportBenchmark(client: client, logger: logger, samples: samples, tier: tier).run()
                 }
             }
         }
@@ -92,6 +106,7 @@ struct MatchBenchmark {
     var engineClient: PostgresClient? = nil
     let logger: Logger
     let samples: Int
+    var referenceSamples = 10
 
     func run() async throws {
         let today = BusinessCalendar.today()
@@ -103,7 +118,10 @@ struct MatchBenchmark {
         let buildTime = ContinuousClock.now - buildStart
         let stats = await index.stats
         let rss = Memory.residentBytes()
-        say("Index: \(stats.firms) firms, \(stats.assets) assets, \(stats.products) products; built in \(buildTime)")
+        say("Index: \(stats.firms) firms, \(stats.assets) assets, \(stats.products) products, \(stats.keys) eligible firm–product pairs; built in \(buildTime)")
+        if let parts = await index.lastBuild {
+            say("  of which reading the snapshot \(parts.read), ranking every firm under every product \(parts.rank)")
+        }
         say("Memory: process RSS \(Memory.mib(rss)) MiB (index ≈ \(Memory.mib(rss - rssBefore)) MiB over the baseline)")
 
         let products = await index.allProducts
@@ -132,13 +150,22 @@ struct MatchBenchmark {
 
         // The reference reads every asset each time (seconds at a million), so it gets fewer samples.
         let reference = SQLReference(client: client, logger: logger)
-        let sqlTimes = try await measure(times: min(samples, 10)) {
+        let sqlTimes = try await measure(times: min(samples, referenceSamples)) {
             let product = products.randomElement(using: &generator)!
             _ = try await reference.candidates(product: product, asOf: today, limit: 50)
         }
         report("(d) the same top 50 by one SQL query", sqlTimes)
         let ratio = Double(Self.percentile(sqlTimes, 0.5)) / Double(max(1, Self.percentile(topTimes, 0.5)))
         say(String(format: "Ratio (d)/(a) at p50: %.1f", ratio))
+        let firmSQL = try await measure(times: min(samples, 20)) {
+            let id = Int64.random(in: 1...Int64(stats.firms), using: &generator)
+            for product in products {
+                _ = try await reference.candidates(product: product, asOf: today, limit: 1, firm: id)
+            }
+        }
+        report("(e) the same firm's \(products.count) products by SQL, one query each (gates, capacity, score; no explanations)", firmSQL)
+        say(String(format: "Ratio (e)/(b) at p50: %.1f",
+                   Double(Self.percentile(firmSQL, 0.5)) / Double(max(1, Self.percentile(firmTimes, 0.5)))))
     }
 
     func measure(times count: Int? = nil, _ body: () async throws -> Void) async throws -> [Int64] {

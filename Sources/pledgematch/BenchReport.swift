@@ -34,7 +34,7 @@ struct BenchReport: AsyncParsableCommand {
             try await ReportBenchData(client: client, logger: logger).generate(loans: loans, firms: firms) { say("  \($0)") }
         }) { config, logger in
             try await withRunningClient(config, logger: logger) { client in
-                try await ReportBenchmark(client: client, logger: logger, samples: samples).run()
+                try await ReportBenchmark(client: client, logger: logger, samples: samples, tier: nil).run()
             }
         }
     }
@@ -45,6 +45,8 @@ struct ReportBenchmark {
     let client: PostgresClient
     let logger: Logger
     let samples: Int
+    /// Run by `bench match` on its tier's ledger: then the plain progress is measured too.
+    let tier: BenchTier?
 
     func run() async throws {
         let reports = ReportRepository(client: client, logger: logger)
@@ -131,5 +133,15 @@ struct ReportBenchmark {
             _ = try await reference.flowRows(series, dimensions: ReportDimension.allCases)
         }
         bench.report("(f) the series' sums computed plainly from the ledger (no rollup)", plain)
+        if tier != nil {
+            bench.report("(f2) progress computed plainly: each target's 惠及企业 and 首贷户 and the day totals, from the ledger",
+                         try await bench.measure(times: min(samples, 3)) {
+                _ = try await reference.dayTotals(asOf: today)
+                for target in targets {
+                    _ = try await reference.financedFirms(from: target.baselineDate, through: today, asOf: today)
+                    _ = try await reference.firstTimeFirms(from: target.baselineDate, through: today, asOf: today)
+                }
+            })
+        }
     }
 }

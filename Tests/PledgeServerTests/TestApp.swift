@@ -13,13 +13,15 @@ import PledgeWorkflows
 /// Builds the real application on a fresh database and drives it through its router.
 /// `boundary: BankBoundary(enforced: false)` turns the server's own bank check off, leaving the
 /// database's row-level security alone.
-func withApp(throttle: LoginThrottle = LoginThrottle(), boundary: BankBoundary = BankBoundary(),
+/// `refusesWhileWarming: true` makes the index as `serve` makes it (503 until built).
+func withApp(throttle: LoginThrottle = LoginThrottle(), boundary: BankBoundary = BankBoundary(), refusesWhileWarming: Bool = false,
              _ body: @Sendable @escaping (any TestClientProtocol, PostgresClient) async throws -> Void) async throws {
     try await TestDatabase.withDatabase { client, configuration in
         // The matching index reads through its own pool, with generic plans, as in `serve`.
         try await withRunningClient(DatabaseURL.engine(configuration), logger: TestDatabase.logger) { engineClient in
             let index = MatchIndex(repository: MatchingRepository(client: engineClient, logger: TestDatabase.logger),
-                                   logger: TestDatabase.logger, today: { BusinessCalendar.today() })
+                                   logger: TestDatabase.logger, today: { BusinessCalendar.today() },
+                                   refusesWhileWarming: refusesWhileWarming)
             let router = try buildRouter(client: client, metrics: PrometheusCollectorRegistry(), logger: TestDatabase.logger,
                                          index: index, throttle: throttle, boundary: boundary)
             let app = Application(router: router, logger: TestDatabase.logger)

@@ -58,14 +58,42 @@ public enum MatchEngine {
     /// The same decision without building any text, for ranking 100,000 firms quickly. Agrees with
     /// `evaluate(…, request: LoanRequest(asOf: asOf))` on eligible, capacity and score.
     public static func rank(firm: MatchFirm, assets: [MatchAsset], product: MatchProduct, asOf: CivilDate) -> RankEntry {
+        rank(RankBasis(firm: firm, assets: assets, asOf: asOf), product: product)
+    }
+
+    /// What ranking a firm needs that no product changes: each asset's value points and the firm's
+    /// score qualities. Computed once, a firm is ranked under 200 products without redoing them.
+    public struct RankBasis: Sendable {
+        public let firm: MatchFirm
+        public let assets: [MatchAsset]
+        public let asOf: CivilDate
+        let points: [Int]
+        let firmStrength: Int
+        let strategicFit: Int
+        let risk: Int
+
+        public init(firm: MatchFirm, assets: [MatchAsset], asOf: CivilDate) {
+            self.firm = firm
+            self.assets = assets
+            self.asOf = asOf
+            points = assets.map { AssetValue.points($0, asOf: asOf) }
+            firmStrength = Scoring.FirmStrength(firm, asOf: asOf).q
+            strategicFit = Scoring.strategicFit(firm)
+            risk = Scoring.Risk(firm).q
+        }
+    }
+
+    /// `rank` from a prepared basis: the same gates and formulas, in the same order.
+    public static func rank(_ basis: RankBasis, product: MatchProduct) -> RankEntry {
+        let firm = basis.firm, asOf = basis.asOf
         let t = MatchTerms(asOf: asOf, termMonths: product.maxTermMonths)
         var count = 0, uncapped: Fen = 0, bestPoints = 0
-        for a in assets {
+        for (i, a) in basis.assets.enumerated() {
             guard let term = product.terms[a.type],
                   GateRule.assetEligible(a, ownerId: firm.id, product: product, term: term, terms: t) else { continue }
             count += 1
             uncapped = Scoring.add(uncapped, GateRule.lendable(a, term))
-            bestPoints = max(bestPoints, AssetValue.points(a, asOf: asOf))
+            bestPoints = max(bestPoints, basis.points[i])
         }
         let capacity = min(uncapped, product.maxAmountFen)
         // With no amount asked, the amount is the capacity, so `uncapped ≥ amount` holds by construction.
@@ -75,10 +103,11 @@ public enum MatchEngine {
             && GateRule.amountInRange(capacity, product)
             && GateRule.termInRange(t.termMonths, product)
             && GateRule.hasEligibleAsset(count: count, uncappedFen: uncapped, amount: capacity)
-        let basis = ScoreBasis(eligibleCount: count, bestPoints: bestPoints, uncappedFen: uncapped,
-                               coverageBaseFen: product.maxAmountFen)
-        return RankEntry(firmId: firm.id, eligible: eligible, capacityFen: capacity,
-                         centiPoints: Scoring.centiPoints(product.weights, firm: firm, basis: basis, asOf: asOf))
+        let scoreBasis = ScoreBasis(eligibleCount: count, bestPoints: bestPoints, uncappedFen: uncapped,
+                                    coverageBaseFen: product.maxAmountFen)
+        let centi = Scoring.centiPoints(product.weights, basis: scoreBasis, firmStrength: basis.firmStrength,
+                                        strategicFit: basis.strategicFit, risk: basis.risk)
+        return RankEntry(firmId: firm.id, eligible: eligible, capacityFen: capacity, centiPoints: centi)
     }
 
     static func summarize(eligible: Bool, firmGates: [GateResult], amount: Fen, capacity: Fen, package: PledgePackage?,

@@ -88,13 +88,14 @@ enum Scoring {
         }
     }
 
-    /// The score's centi-points without any text, for `rank`.
-    static func centiPoints(_ w: ScoreWeights, firm: MatchFirm, basis b: ScoreBasis, asOf d: CivilDate) -> Int {
+    /// The score's centi-points without any text, for `rank`, from the firm's qualities computed
+    /// once per firm (`MatchEngine.RankBasis`).
+    static func centiPoints(_ w: ScoreWeights, basis b: ScoreBasis, firmStrength: Int, strategicFit: Int, risk: Int) -> Int {
         w.ipValue * ipValue(count: b.eligibleCount, best: b.bestPoints)
             + w.coverage * coverage(uncapped: b.uncappedFen, base: b.coverageBaseFen)
-            + w.firmStrength * FirmStrength(firm, asOf: d).q
-            + w.strategicFit * strategicFit(firm)
-            + w.risk * Risk(firm).q
+            + w.firmStrength * firmStrength
+            + w.strategicFit * strategicFit
+            + w.risk * risk
     }
 
     /// The same score with every factor explained.

@@ -73,7 +73,8 @@ struct ConsoleRoutes: Sendable {
     }
 
     static func problemPage(_ r: ConsoleRequest, _ problem: APIProblem, context: AppRequestContext?, error: (any Error)?) -> Response {
-        if problem.status.kind == .serverError, let context, let error {
+        // A warming index is expected after every start: the page says so, the log need not.
+        if problem.status.kind == .serverError, problem.code != "index_warming", let context, let error {
             context.logger.error("Console page failed", metadata: LoggedError.metadata(error).merging(["path": "\(r.path)"]) { a, _ in a })
         }
         if problem.status == .notFound { return notFound(r) }

@@ -16,27 +16,69 @@ public actor MatchIndex {
     /// The change number the index includes everything up to.
     package private(set) var clock: Int64 = 0
     public private(set) var asOf: CivilDate
-    private var firms: [Int64: MatchFirm] = [:]
-    private var assets: [Int64: [MatchAsset]] = [:]
-    /// Which IP types each firm holds, one bit per IPType case, for the ipType filter.
-    private var heldTypes: [Int64: UInt8] = [:]
-    /// Which firm holds each asset, to find a GI mark's owner.
-    private var assetOwner: [Int64: Int64] = [:]
+    private var store = FirmStore()
     private var products: [Int64: MatchProduct] = [:]
     private var licences: [MatchLicence] = []
-    private var rankings: [Int64: SortedBlocks<CandidateKey>] = [:]
-    private var keys: [Int64: [Int64: CandidateKey]] = [:]
+    /// Each product's eligible firms, best first. A firm's old key is not kept anywhere: it is
+    /// ranked again from its old rows to be removed (the key depends on nothing else while the
+    /// day and the product stay the same, and a new day or a changed product ranks afresh).
+    private var rankings: [Int64: SortedBlocks<PackedKey>] = [:]
     private var catchingUp: Task<Void, any Error>?
     /// The catch-up queued behind the one in progress, not started yet: every caller that comes
     /// meanwhile waits for it, as its read of the change log still begins after their call.
     private var queued: Task<Void, any Error>?
+    /// The last full build's two halves: reading the snapshot, and ranking.
+    package private(set) var lastBuild: (read: Duration, rank: Duration)?
 
-    public init(repository: MatchingRepository, logger: Logger, today: @escaping @Sendable () -> CivilDate) {
+    /// Whether a question asked before the day's build is done is refused (`MatchIndexWarming`)
+    /// rather than held until the build ends: what `serve` does, so that at the national tier a
+    /// restart or a new day answers everything else at once and the engine's questions with 503.
+    let refusesWhileWarming: Bool
+    private var warming: Task<Void, Never>?
+
+    public init(repository: MatchingRepository, logger: Logger, today: @escaping @Sendable () -> CivilDate,
+                refusesWhileWarming: Bool = false) {
         self.repository = repository
         self.logger = logger
         self.today = today
         self.asOf = today()
+        self.refusesWhileWarming = refusesWhileWarming
     }
+
+    /// Whether the index holds today's build: until then it has nothing to answer from.
+    public var isWarm: Bool { loaded && asOf == today() }
+
+    /// `sync()` for a question. An index that refuses while warming throws `MatchIndexWarming`
+    /// until today's build is done (starting one if none is under way) instead of answering from
+    /// yesterday's rankings or holding the question for the whole build.
+    public func syncForAnswer() async throws {
+        if refusesWhileWarming && !isWarm {
+            startWarming()
+            throw MatchIndexWarming()
+        }
+        try await sync()
+    }
+
+    /// Builds in the background unless a build is under way; `warmUp` waits for it.
+    public func startWarming() {
+        guard warming == nil else { return }
+        warming = Task {
+            do {
+                try await self.sync()
+            } catch {
+                // Not fatal: the next question starts another build.
+                self.logger.error("Could not build the matching index", metadata: ErrorMetadata.of(error))
+            }
+            self.warmingEnded()
+        }
+    }
+
+    public func warmUp() async {
+        startWarming()
+        await warming?.value
+    }
+
+    private func warmingEnded() { warming = nil }
 
     /// Brings the index up to the database: each call waits for a catch-up that started after it
     /// was called, so it sees every write committed before it, on any instance. Catch-ups run one
@@ -71,33 +113,40 @@ public actor MatchIndex {
         guard !changes.isEmpty, changes.clock > clock else { return }
         if !changes.productIds.isEmpty { try await reloadProducts(changes.productIds) }
         if changes.licencesChanged { licences = try await repository.licences() }
-        if !changes.firmIds.isEmpty { replaceFirms(changes) }
+        if !changes.firmIds.isEmpty { try replaceFirms(changes) }
         clock = changes.clock
     }
 
     /// Loads everything and ranks every firm under every product.
     public func rebuild(asOf day: CivilDate) async throws {
         let started = ContinuousClock.now
-        let snapshot = try await repository.snapshot()
+        let (fresh, head) = try await Self.load(repository)
+        let read = ContinuousClock.now
+        let products = Dictionary(uniqueKeysWithValues: head.products.map { ($0.id, $0) })
+        let rankings = try await IndexRanking.rankAll(fresh, products: Array(products.values), asOf: day)
+        lastBuild = (read - started, ContinuousClock.now - read)
+        // Swapped in whole, so no question sees half a build. Until here the previous build is held
+        // too: a new day's rebuild briefly needs twice the index's memory.
+        (store, self.products, licences, self.rankings) = (fresh, products, head.licences, rankings)
         asOf = day
-        clock = snapshot.clock
-        firms = Dictionary(uniqueKeysWithValues: snapshot.firms.map { ($0.id, $0) })
-        assets = Dictionary(grouping: snapshot.assets, by: \.firmId)
-        heldTypes = assets.mapValues(Self.typeMask)
-        assetOwner = Dictionary(uniqueKeysWithValues: snapshot.assets.map { ($0.id, $0.firmId) })
-        products = Dictionary(uniqueKeysWithValues: snapshot.products.map { ($0.id, $0) })
-        licences = snapshot.licences
-        rankings = [:]
-        keys = [:]
-        for ranked in await Self.rank(firms: firms, assets: assets, under: Array(products.values), asOf: day) {
-            rankings[ranked.productId] = ranked.ranking
-            keys[ranked.productId] = ranked.keys
-        }
+        clock = head.clock
         loaded = true
         await pruneChangeLog()
         logger.info("Matching index built", metadata: [
-            "firms": "\(firms.count)", "assets": "\(snapshot.assets.count)", "products": "\(products.count)",
-            "asOf": "\(day)", "took": "\(ContinuousClock.now - started)"])
+            "firms": "\(store.firmCount)", "assets": "\(store.assetCount)", "products": "\(products.count)",
+            "asOf": "\(day)", "took": "\(ContinuousClock.now - started)", "read": "\(read - started)"])
+    }
+
+    /// The snapshot packed as it is read: its rows are never all held as `MatchAsset`s at once.
+    private static func load(_ repository: MatchingRepository) async throws -> (FirmStore, MatchSnapshotHead) {
+        var store = FirmStore()
+        var failure: (any Error)?
+        let head = try await repository.snapshot(firm: { firm in
+            do { try store.put(firm) } catch { failure = failure ?? error }
+        }, asset: { store.load($0) })
+        store.finishLoading()
+        if let failure { throw failure }
+        return (store, head)
     }
 
     /// Once a day, with the rebuild: the log would otherwise grow by a row per write forever.
@@ -111,107 +160,53 @@ public actor MatchIndex {
         }
     }
 
-    private func rankAll(under product: MatchProduct) {
-        let ranked = Self.rank(firms: firms, assets: assets, under: product, asOf: asOf)
-        rankings[product.id] = ranked.ranking
-        keys[product.id] = ranked.keys
-    }
-
-    struct ProductRanking: Sendable {
-        var productId: Int64
-        var ranking: SortedBlocks<CandidateKey>
-        var keys: [Int64: CandidateKey]
-    }
-
-    /// Every product's ranking, computed on all cores: products are independent, and a full build
-    /// (every firm under every product) is most of the time the day's first answer waits for.
-    static func rank(firms: [Int64: MatchFirm], assets: [Int64: [MatchAsset]], under products: [MatchProduct],
-                     asOf: CivilDate) async -> [ProductRanking] {
-        await withTaskGroup(of: ProductRanking.self) { group in
-            for product in products {
-                group.addTask { rank(firms: firms, assets: assets, under: product, asOf: asOf) }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
-        }
-    }
-
-    static func rank(firms: [Int64: MatchFirm], assets: [Int64: [MatchAsset]], under product: MatchProduct,
-                     asOf: CivilDate) -> ProductRanking {
-        var entries: [CandidateKey] = []
-        var byFirm: [Int64: CandidateKey] = [:]
-        entries.reserveCapacity(firms.count)
-        for firm in firms.values {
-            if let key = key(for: firm, assets: assets[firm.id] ?? [], under: product, asOf: asOf) {
-                entries.append(key)
-                byFirm[firm.id] = key
-            }
-        }
-        return ProductRanking(productId: product.id, ranking: SortedBlocks(entries), keys: byFirm)
-    }
-
-    private func key(for firm: MatchFirm, under product: MatchProduct) -> CandidateKey? {
-        Self.key(for: firm, assets: assets[firm.id] ?? [], under: product, asOf: asOf)
-    }
-
-    static func key(for firm: MatchFirm, assets: [MatchAsset], under product: MatchProduct, asOf: CivilDate) -> CandidateKey? {
-        let entry = MatchEngine.rank(firm: firm, assets: assets, product: product, asOf: asOf)
-        guard entry.eligible else { return nil }
-        return CandidateKey(centiPoints: entry.centiPoints, capacityFen: entry.capacityFen, firmId: firm.id)
-    }
-
     private func reloadProducts(_ ids: Set<Int64>) async throws {
         let fresh = try await repository.products(ids)
         for id in ids {
             products[id] = nil
             rankings[id] = nil
-            keys[id] = nil
         }
         for product in fresh {
             products[product.id] = product
-            rankAll(under: product)
+            rankings[product.id] = try IndexRanking.rank(store, under: product, asOf: asOf)
         }
     }
 
-    private func replaceFirms(_ changes: EngineChanges) {
+    private func replaceFirms(_ changes: EngineChanges) throws {
         let reloaded = Dictionary(grouping: changes.assets, by: \.firmId)
         let current = Dictionary(uniqueKeysWithValues: changes.firms.map { ($0.id, $0) })
-        // Every old owner is forgotten before any new one is noted: an asset moved between two
-        // changed firms must end up owned by the one that holds it now, whichever comes first.
-        for id in changes.firmIds {
-            for asset in assets[id] ?? [] { assetOwner[asset.id] = nil }
+        let ids = changes.firmIds.sorted()
+        let products = Array(self.products.values)
+        // Old keys first, from the rows they were ranked from.
+        for id in ids {
+            guard let slot = store.slot(of: id), let basis = IndexRanking.basis(store, slot, asOf: asOf) else { continue }
+            for product in products {
+                if let old = try IndexRanking.key(for: basis, under: product) { rankings[product.id]?.remove(old) }
+            }
+            store.forgetMarks(slot)
         }
-        for id in changes.firmIds {
-            let old = assets[id] ?? []
-            firms[id] = current[id]
-            guard current[id] != nil else {
-                // Archived: the firm and its assets leave the index.
-                assets[id] = nil
-                heldTypes[id] = nil
+        var placed: [Int32] = []
+        for id in ids {
+            guard let firm = current[id] else {
+                store.remove(id)   // archived: the firm and its assets leave the index
                 continue
             }
+            let old = store.slot(of: id).map { store.assets($0) } ?? []
+            let slot = try store.put(firm)
             var new = reloaded[id] ?? []
             if !changes.wholeFirmIds.contains(id) {
                 new += old.filter { !changes.assetIds.contains($0.id) }
                 new.sort { $0.id < $1.id }
             }
-            for asset in new { assetOwner[asset.id] = id }
-            assets[id] = new.isEmpty ? nil : new
-            heldTypes[id] = new.isEmpty ? nil : Self.typeMask(new)
+            store.setAssets(new, slot: slot)
+            placed.append(slot)
         }
-        applyRankings(for: changes.firmIds)
-    }
-
-    /// Re-ranks some firms under every product: remove the old key, insert the new one.
-    private func applyRankings(for ids: Set<Int64>) {
-        for product in products.values {
-            for id in ids {
-                if let old = keys[product.id]?[id] {
-                    rankings[product.id]?.remove(old)
-                    keys[product.id]?[id] = nil
-                }
-                guard let firm = firms[id], let key = key(for: firm, under: product) else { continue }
+        for slot in placed {
+            store.noteMarks(slot)
+            guard let basis = IndexRanking.basis(store, slot, asOf: asOf) else { continue }
+            for product in products {
+                guard let key = try IndexRanking.key(for: basis, under: product) else { continue }
                 rankings[product.id, default: SortedBlocks()].insert(key)
-                keys[product.id, default: [:]][id] = key
             }
         }
     }
@@ -228,7 +223,10 @@ public actor MatchIndex {
         // counted over all would tell the bank how many firms it may not see rank above.
         let restricted = filter.firmIds
         var visibleRank = 0
-        ranking.forEach(after: restricted == nil ? cursor : nil) { key in
+        // Without a limit to some firms, the scan starts after the cursor; with one, from the front.
+        let start: CandidateKey? = restricted == nil ? cursor : nil
+        ranking.forEach(where: { start == nil || start! < $0.key }) { packed in
+            let key = packed.key
             if let allowed = restricted {
                 guard allowed.contains(key.firmId) else { return true }
                 visibleRank += 1
@@ -236,18 +234,19 @@ public actor MatchIndex {
             }
             if let min = filter.minCentiPoints, key.centiPoints < min { return false }
             if let min = filter.minCapacityFen, key.capacityFen < min { return true }
-            guard let firm = firms[key.firmId] else { return true }
+            guard let slot = self.store.slot(of: key.firmId), let firm = self.store.firms[Int(slot)] else { return true }
             if let industry = filter.industryCode, firm.industryCode != industry { return true }
             if let town = filter.town, firm.town != town { return true }
-            if let type = filter.ipType, (heldTypes[firm.id] ?? 0) & Self.bit(type) == 0 { return true }
-            page.append(RankedCandidate(rank: restricted == nil ? ranking.position(of: key) + 1 : visibleRank, key: key, firm: firm))
+            if let type = filter.ipType, self.store.heldTypes[Int(slot)] & FirmStore.bit(type) == 0 { return true }
+            page.append(RankedCandidate(rank: restricted == nil ? ranking.position(of: packed) + 1 : visibleRank, key: key, firm: firm))
             return page.count < limit
         }
         return page
     }
 
     public func firm(_ id: Int64) -> (firm: MatchFirm, assets: [MatchAsset])? {
-        firms[id].map { ($0, assets[id] ?? []) }
+        guard let slot = store.slot(of: id), let firm = store.firms[Int(slot)] else { return nil }
+        return (firm, store.assets(slot))
     }
 
     public func product(_ id: Int64) -> MatchProduct? { products[id] }
@@ -258,16 +257,19 @@ public actor MatchIndex {
         licences.filter { $0.markAssetId == assetId }
     }
 
-    /// The asset, wherever it is held (for a GI mark's owner).
-    public func asset(_ id: Int64) -> MatchAsset? {
-        assetOwner[id].flatMap { owner in assets[owner]?.first { $0.id == id } }
+    /// The asset, wherever it is held: a scan of every firm, for tests and tools.
+    public func asset(_ id: Int64) -> MatchAsset? { store.asset(id) }
+
+    /// A GI collective mark, wherever it is held (for batch credit); nil for any other asset.
+    public func collectiveMark(_ id: Int64) -> MatchAsset? {
+        store.markOwners[id].flatMap { owner in firm(owner)?.assets.first { $0.id == id } }
     }
 
-    public var stats: (firms: Int, assets: Int, products: Int, clock: Int64) {
-        (firms.count, assets.values.reduce(0) { $0 + $1.count }, products.count, clock)
+    /// `keys`: firm–product pairs in the rankings (the eligible ones).
+    public var stats: (firms: Int, assets: Int, products: Int, clock: Int64, keys: Int) {
+        (store.firmCount, store.assetCount, products.count, clock, rankings.values.reduce(0) { $0 + $1.count })
     }
-
-    static func bit(_ type: IPType) -> UInt8 { 1 << UInt8(IPType.allCases.firstIndex(of: type)!) }
-
-    static func typeMask(_ assets: [MatchAsset]) -> UInt8 { assets.reduce(0) { $0 | bit($1.type) } }
 }
+
+/// The engine's answer while its index is being built: 503 `index_warming`, come back shortly.
+public struct MatchIndexWarming: Error, Sendable {}

@@ -20,6 +20,32 @@ struct SortedBlocks<Element: Comparable & Sendable>: Sendable {
         }
     }
 
+    /// Builds from runs each already sorted, merging them straight into blocks: no copy of all
+    /// the elements at once.
+    init(mergingSorted runs: [[Element]]) {
+        var heads = [Int](repeating: 0, count: runs.count)
+        var block: [Element] = []
+        block.reserveCapacity(Self.maxBlock / 2)
+        while true {
+            var best = -1
+            for r in runs.indices where heads[r] < runs[r].count {
+                if best < 0 || runs[r][heads[r]] < runs[best][heads[best]] { best = r }
+            }
+            guard best >= 0 else { break }
+            block.append(runs[best][heads[best]])
+            heads[best] += 1
+            if block.count == Self.maxBlock / 2 {
+                blocks.append(block)
+                count += block.count
+                block.removeAll(keepingCapacity: true)
+            }
+        }
+        if !block.isEmpty {
+            count += block.count
+            blocks.append(block)
+        }
+    }
+
     /// The block that holds, or would hold, `element`: the first whose last element is not smaller.
     private func blockIndex(for element: Element) -> Int {
         var low = 0, high = blocks.count
@@ -63,6 +89,33 @@ struct SortedBlocks<Element: Comparable & Sendable>: Sendable {
         var i = 0
         if let after, b < blocks.count {
             i = Self.upperBound(blocks[b], after)
+        }
+        while b < blocks.count {
+            let block = blocks[b]
+            while i < block.count {
+                if !body(block[i]) { return }
+                i += 1
+            }
+            b += 1
+            i = 0
+        }
+    }
+
+    /// Calls `body` with the elements for which `isAfter` holds, in order, until it returns false.
+    /// `isAfter` must be false for a prefix of the order and true after it (a cursor of another type).
+    func forEach(where isAfter: (Element) -> Bool, _ body: (Element) -> Bool) {
+        var low = 0, high = blocks.count
+        while low < high {
+            let mid = (low + high) / 2
+            if isAfter(blocks[mid].last!) { high = mid } else { low = mid + 1 }
+        }
+        var b = low
+        guard b < blocks.count else { return }
+        var i = 0
+        var top = blocks[b].count
+        while i < top {
+            let mid = (i + top) / 2
+            if isAfter(blocks[b][mid]) { top = mid } else { i = mid + 1 }
         }
         while b < blocks.count {
             let block = blocks[b]

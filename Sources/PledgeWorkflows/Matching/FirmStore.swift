@@ -1,0 +1,129 @@
+import PledgeCore
+
+/// The firms and assets the index holds, by slot (a dense Int32 per firm): each firm's assets
+/// packed in one array of exactly their count, its industry and town strings shared with every
+/// other firm's, no per-asset object or string.
+struct FirmStore: Sendable {
+    private(set) var firms: [MatchFirm?] = []
+    private var packed: [[PackedAsset]] = []
+    /// The rare firm with an asset that does not pack, kept as it came.
+    private var wide: [Int32: [MatchAsset]] = [:]
+    /// Which IP types each firm holds, one bit per IPType case, for the ipType filter.
+    private(set) var heldTypes: [UInt8] = []
+    private(set) var slots: [Int64: Int32] = [:]
+    /// Which firm holds each GI collective mark: the only asset the index is asked for by id.
+    private(set) var markOwners: [Int64: Int64] = [:]
+    private(set) var assetCount = 0
+    private var strings: Set<String> = []
+    /// While loading, the assets of the firm being read (the snapshot comes ordered by firm).
+    private var loading: (slot: Int32, assets: [MatchAsset])?
+
+    var firmCount: Int { slots.count }
+    var slotCount: Int { firms.count }
+
+    /// Adds the firm or replaces its row; its assets stay until `setAssets`.
+    @discardableResult
+    mutating func put(_ firm: MatchFirm) throws -> Int32 {
+        guard UInt32(exactly: firm.id) != nil else { throw MatchIndexError.firmIdOutOfRange(firm.id) }
+        var firm = firm
+        firm.industryCode = strings.insert(firm.industryCode).memberAfterInsert
+        firm.town = strings.insert(firm.town).memberAfterInsert
+        if let slot = slots[firm.id] {
+            firms[Int(slot)] = firm
+            return slot
+        }
+        let slot = Int32(firms.count)
+        firms.append(firm)
+        packed.append([])
+        heldTypes.append(0)
+        slots[firm.id] = slot
+        return slot
+    }
+
+    /// An archived firm leaves the index with its assets; its slot stays empty.
+    mutating func remove(_ firmId: Int64) {
+        guard let slot = slots.removeValue(forKey: firmId) else { return }
+        setAssets([], slot: slot)
+        firms[Int(slot)] = nil
+    }
+
+    func slot(of firmId: Int64) -> Int32? { slots[firmId] }
+
+    func firm(_ id: Int64) -> MatchFirm? { slots[id].flatMap { firms[Int($0)] } }
+
+    func assets(_ slot: Int32) -> [MatchAsset] {
+        if !wide.isEmpty, let kept = wide[slot] { return kept }
+        guard let id = firms[Int(slot)]?.id else { return [] }
+        return packed[Int(slot)].map { $0.unpacked(firmId: id) }
+    }
+
+    /// The asset with this id, wherever it is held: a scan of every firm (no map from five million
+    /// asset ids is kept; the server asks only for GI marks, through `markOwners`).
+    func asset(_ id: Int64) -> MatchAsset? {
+        for (slot, kept) in wide { if let a = kept.first(where: { $0.id == id }) { return firms[Int(slot)] == nil ? nil : a } }
+        for (slot, assets) in packed.enumerated() {
+            guard let found = assets.first(where: { $0.id == id }), let owner = firms[slot] else { continue }
+            return found.unpacked(firmId: owner.id)
+        }
+        return nil
+    }
+
+    mutating func setAssets(_ assets: [MatchAsset], slot: Int32) {
+        let s = Int(slot)
+        assetCount += assets.count - (wide[slot]?.count ?? packed[s].count)
+        let rows = assets.compactMap(PackedAsset.init)
+        if rows.count == assets.count {
+            packed[s] = rows
+            wide[slot] = nil
+        } else {
+            packed[s] = []
+            wide[slot] = assets
+        }
+        heldTypes[s] = assets.reduce(0) { $0 | Self.bit($1.type) }
+    }
+
+    /// Forgets the marks the firm held; `noteMarks` records the ones it holds now. A catch-up
+    /// forgets every changed firm's marks before noting any, so a mark moved between two of them
+    /// ends up with the one that holds it now.
+    mutating func forgetMarks(_ slot: Int32) {
+        for asset in assets(slot) where asset.type == .giCollectiveMark { markOwners[asset.id] = nil }
+    }
+
+    mutating func noteMarks(_ slot: Int32) {
+        guard let owner = firms[Int(slot)]?.id else { return }
+        for asset in assets(slot) where asset.type == .giCollectiveMark { markOwners[asset.id] = owner }
+    }
+
+    // MARK: Loading from a snapshot (firms first, then assets ordered by firm)
+
+    mutating func load(_ asset: MatchAsset) {
+        if let current = loading, current.slot != slots[asset.firmId] { finishLoading() }
+        if loading == nil {
+            guard let slot = slots[asset.firmId] else { return }
+            loading = (slot, [])
+        }
+        loading?.assets.append(asset)
+    }
+
+    mutating func finishLoading() {
+        guard let (slot, assets) = loading else { return }
+        loading = nil
+        setAssets(assets, slot: slot)
+        noteMarks(slot)
+    }
+
+    static func bit(_ type: IPType) -> UInt8 { 1 << UInt8(PackedAsset.types.firstIndex(of: type)!) }
+}
+
+enum MatchIndexError: Error, CustomStringConvertible {
+    case firmIdOutOfRange(Int64)
+    case keyOutOfRange(firmId: Int64, productId: Int64)
+
+    var description: String {
+        switch self {
+        case .firmIdOutOfRange(let id): "firm id \(id) is beyond the matching index's range (1...4294967295)"
+        case .keyOutOfRange(let firm, let product):
+            "firm \(firm) under product \(product): score or capacity beyond the matching index's range"
+        }
+    }
+}
