@@ -41,7 +41,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pglocal  # noqa: E402
-from httpcheck import Answer, make_call  # noqa: E402
+from httpcheck import Answer, make_call, ready  # noqa: E402
 
 args = sys.argv[1:]
 EXTERNAL = "--pg-data" in args
@@ -101,7 +101,7 @@ def start_server(log):
         subprocess.run([BINARY, "migrate"], stdout=log, stderr=subprocess.STDOUT, check=True)
     proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(600):
-        if call("GET", "/readyz", timeout=2).status == 200:
+        if ready(call("GET", "/readyz", timeout=2)):
             return proc
         if proc.poll() is not None:
             sys.exit(f"db-fault-test: server exited with {proc.returncode}")

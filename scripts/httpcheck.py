@@ -64,3 +64,13 @@ def make_call(host, port, default_timeout, encode=None):
             conn.close()
 
     return call
+
+
+def ready(answer):
+    """/readyz 200 with the matching index built: the engine's questions are answered, not refused as warming."""
+    if answer.status != 200:
+        return False
+    try:
+        return (answer.json or {}).get("matchIndex") == "ready"
+    except ValueError:
+        return False

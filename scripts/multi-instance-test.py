@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pglocal  # noqa: E402
-from httpcheck import make_call  # noqa: E402
+from httpcheck import make_call, ready  # noqa: E402
 
 if len(sys.argv) < 5:
     sys.exit(__doc__)
@@ -47,7 +47,7 @@ def serve(port, log):
     proc = subprocess.Popen([BINARY, "serve", "--port", str(port), "--log-level", "warning"], stdout=log, stderr=subprocess.STDOUT, env=env)
     call = make_call("127.0.0.1", port, 5)
     for _ in range(300):
-        if call("GET", "/readyz").status == 200:
+        if ready(call("GET", "/readyz")):
             return proc
         if proc.poll() is not None:
             sys.exit(f"multi-instance-test: instance on {port} exited with {proc.returncode}")
