@@ -26,10 +26,10 @@ public enum Normalize {
         // The common case, visible ASCII at both ends, without a look at Unicode's properties.
         if let a = s.utf8.first, let z = s.utf8.last, (0x21...0x7E).contains(a), (0x21...0x7E).contains(z) { return s }
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return s }
-        if !first.properties.isWhitespace, !last.properties.isWhitespace { return s }
+        if !first.isWhiteSpace, !last.isWhiteSpace { return s }
         let scalars = s.unicodeScalars
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        guard let start = scalars.firstIndex(where: { !$0.isWhiteSpace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.isWhiteSpace })!
         return String(scalars[start...end])
     }
 
@@ -53,7 +53,9 @@ public enum Normalize {
 
     /// For matching names: half-width, every space removed, latin letters upper-cased.
     public static func nameKey(_ raw: String) -> String {
-        String(halfWidth(raw).unicodeScalars.filter { !$0.properties.isWhitespace }.map { Character($0) }).uppercased()
+        var scalars = String.UnicodeScalarView()
+        for u in halfWidth(raw).unicodeScalars where !u.isWhiteSpace { scalars.append(u) }
+        return String(scalars).uppercased()
     }
 
     /// For matching headers: half-width, spaces, underscores and marks of a required column removed, lower-cased.
