@@ -18,7 +18,8 @@ struct BenchImport: AsyncParsableCommand {
             Generates --firms firms and --assets patents (owners by credit code) as CSV in UTF-8 with BOM, CSV in \
             GB18030 and .xlsx, then for each format imports both files into a new database `pledgematch_bench_import` \
             of the embedded cluster (read, check every row with the core validators, COPY into staging, merge), \
-            and finally COPYs the same rows, already in COPY's text form, straight into the tables of a new database.
+            and finally COPYs the same rows, already in COPY's text form, straight into the tables of a new database: \
+            once as a bulk load without row triggers (bare COPY), once with the audit trigger writing each row's audit row.
             """)
 
     @Option(help: "Number of firms.") var firms = 100_000
