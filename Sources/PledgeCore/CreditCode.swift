@@ -70,7 +70,7 @@ enum IdentifierText {
             var s = scalar
             // U+FF01…U+FF5E are the full-width forms of U+0021…U+007E.
             if (0xFF01...0xFF5E).contains(s.value) { s = Unicode.Scalar(s.value - 0xFEE0)! }
-            if s.properties.isWhitespace || separators.contains(s.value) { continue }
+            if s.isWhiteSpace || separators.contains(s.value) { continue }
             out.append(s)
         }
         return String(out).uppercased()

@@ -6,9 +6,11 @@ public enum Normalize {
     /// Full-width ASCII (Ａ–Ｚ, ０–９, （）, ：…) to half-width, the ideographic space to a space,
     /// and the text trimmed. ASCII-only text is returned as it is, trimmed.
     public static func halfWidth(_ s: String) -> String {
-        var ascii = true
-        for u in s.utf8 where u >= 0x80 { ascii = false; break }
-        if ascii { return trim(s) }
+        // Only U+FF01–U+FF5E (EF BC/BD xx), U+3000 (E3 80 80) and U+00A0 (C2 A0) change: text
+        // without their lead bytes (ASCII, most Chinese) is only trimmed, without a copy.
+        var plain = true
+        for u in s.utf8 where u == 0xEF || u == 0xE3 || u == 0xC2 { plain = false; break }
+        if plain { return trim(s) }
         var scalars = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             switch u.value {
@@ -21,11 +23,13 @@ public enum Normalize {
     }
 
     static func trim(_ s: String) -> String {
+        // The common case, visible ASCII at both ends, without a look at Unicode's properties.
+        if let a = s.utf8.first, let z = s.utf8.last, (0x21...0x7E).contains(a), (0x21...0x7E).contains(z) { return s }
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return s }
-        if !first.properties.isWhitespace, !last.properties.isWhitespace { return s }
+        if !first.isWhiteSpace, !last.isWhiteSpace { return s }
         let scalars = s.unicodeScalars
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        guard let start = scalars.firstIndex(where: { !$0.isWhiteSpace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.isWhiteSpace })!
         return String(scalars[start...end])
     }
 
@@ -42,14 +46,16 @@ public enum Normalize {
     }
 
     static func unquoted(_ text: String) -> String {
-        var s = text
-        if s.count >= 2, s.first == "'", let second = s.dropFirst().first, "=+-@".contains(second) { s.removeFirst() }
-        return s
+        var bytes = text.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "'"), let second = bytes.next(), "=+-@".utf8.contains(second) else { return text }
+        return String(text.dropFirst())
     }
 
     /// For matching names: half-width, every space removed, latin letters upper-cased.
     public static func nameKey(_ raw: String) -> String {
-        String(halfWidth(raw).unicodeScalars.filter { !$0.properties.isWhitespace }.map { Character($0) }).uppercased()
+        var scalars = String.UnicodeScalarView()
+        for u in halfWidth(raw).unicodeScalars where !u.isWhiteSpace { scalars.append(u) }
+        return String(scalars).uppercased()
     }
 
     /// For matching headers: half-width, spaces, underscores and marks of a required column removed, lower-cased.
@@ -66,6 +72,7 @@ public enum Normalize {
     public static func date(_ raw: String) -> CivilDate? {
         let s = halfWidth(raw)
         if s.isEmpty { return nil }
+        if let d = CivilDate(iso: s) { return d }
         var parts: [Int] = []
         var current = 0, digits = 0
         var separators = 0

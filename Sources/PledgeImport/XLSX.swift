@@ -243,14 +243,22 @@ public enum XLSXWriter {
     }
 
     public static func write(_ sheet: Sheet, to url: URL) throws {
+        let archive = try package(sheetName: sheet.name, to: url)
+        try add(archive, "xl/worksheets/sheet1.xml", sheetXML(sheet))
+    }
+
+    static func add(_ archive: Archive, _ path: String, _ text: String) throws {
+        let data = Data(text.utf8)
+        try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { pos, size in
+            data.subdata(in: Int(pos)..<(Int(pos) + size))
+        }
+    }
+
+    /// A new workbook file with every part but the sheet itself.
+    static func package(sheetName: String, to url: URL) throws -> Archive {
         try? FileManager.default.removeItem(at: url)
         let archive = try Archive(url: url, accessMode: .create)
-        func add(_ path: String, _ text: String) throws {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { pos, size in
-                data.subdata(in: Int(pos)..<(Int(pos) + size))
-            }
-        }
+        func add(_ path: String, _ text: String) throws { try XLSXWriter.add(archive, path, text) }
         try add("[Content_Types].xml", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>
@@ -261,14 +269,14 @@ public enum XLSXWriter {
             """)
         try add("xl/workbook.xml", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="\(XMLScanner.escape(String(sheet.name.prefix(31))))" sheetId="1" r:id="rId1"/></sheets></workbook>
+            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="\(XMLScanner.escape(String(sheetName.prefix(31))))" sheetId="1" r:id="rId1"/></sheets></workbook>
             """)
         try add("xl/_rels/workbook.xml.rels", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
             """)
         try add("xl/styles.xml", styles)
-        try add("xl/worksheets/sheet1.xml", sheetXML(sheet))
+        return archive
     }
 
     static let styles = """
@@ -277,6 +285,20 @@ public enum XLSXWriter {
         """
 
     static func sheetXML(_ sheet: Sheet) -> String {
+        var out = sheetHead(sheet)
+        var r = sheet.titleRows.count + 1
+        for row in sheet.rows {
+            r += 1
+            appendRow(row, number: r, to: &out)
+        }
+        out += sheetTail
+        return out
+    }
+
+    static let sheetTail = "</sheetData></worksheet>"
+
+    /// The sheet's XML up to and including its header row: the frozen pane, column widths, the title rows.
+    static func sheetHead(_ sheet: Sheet) -> String {
         var out = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="\(sheet.titleRows.count + 1)" topLeftCell="A\(sheet.titleRows.count + 2)" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>
@@ -292,36 +314,37 @@ public enum XLSXWriter {
         }
         out += "<sheetData>"
         var r = 0
-        func text(_ s: String, _ col: Int, style: Style) {
-            out += "<c r=\"\(columnLetter(col))\(r)\" t=\"inlineStr\" s=\"\(style.rawValue)\"><is><t xml:space=\"preserve\">\(XMLScanner.escape(s))</t></is></c>"
-        }
         for (k, line) in sheet.titleRows.enumerated() {
             r += 1
             out += "<row r=\"\(r)\">"
-            for (i, s) in line.enumerated() where !s.isEmpty { text(s, i, style: k == 0 ? .title : (i == 0 ? .bold : .plain)) }
+            for (i, s) in line.enumerated() where !s.isEmpty { text(s, column: i, row: r, style: k == 0 ? .title : (i == 0 ? .bold : .plain), to: &out) }
             out += "</row>"
         }
         r += 1
         out += "<row r=\"\(r)\">"
-        for (i, h) in sheet.header.enumerated() { text(h, i, style: .bold) }
+        for (i, h) in sheet.header.enumerated() { text(h, column: i, row: r, style: .bold, to: &out) }
         out += "</row>"
-        for row in sheet.rows {
-            r += 1
-            out += "<row r=\"\(r)\">"
-            for (i, cell) in row.enumerated() {
-                switch cell {
-                case .empty: continue
-                case .text(let s): if !s.isEmpty { text(s, i, style: .text) }
-                case .number(let v, let f):
-                    let style: Style = switch f { case .integer: .integer; case .yuan: .yuan; case .percent: .percent; case .general: .plain }
-                    out += "<c r=\"\(columnLetter(i))\(r)\" s=\"\(style.rawValue)\"><v>\(v)</v></c>"
-                case .date(let d):
-                    out += "<c r=\"\(columnLetter(i))\(r)\" s=\"\(Style.date.rawValue)\"><v>\(Normalize.excelSerial(of: d))</v></c>"
-                }
-            }
-            out += "</row>"
-        }
-        out += "</sheetData></worksheet>"
         return out
+    }
+
+    static func text(_ s: String, column: Int, row r: Int, style: Style, to out: inout String) {
+        out += "<c r=\"\(columnLetter(column))\(r)\" t=\"inlineStr\" s=\"\(style.rawValue)\"><is><t xml:space=\"preserve\">\(XMLScanner.escape(s))</t></is></c>"
+    }
+
+    /// One data row, numbered `r` as the spreadsheet counts rows.
+    static func appendRow(_ row: [XLSXCell], number r: Int, to out: inout String) {
+        out += "<row r=\"\(r)\">"
+        for (i, cell) in row.enumerated() {
+            switch cell {
+            case .empty: continue
+            case .text(let s): if !s.isEmpty { text(s, column: i, row: r, style: .text, to: &out) }
+            case .number(let v, let f):
+                let style: Style = switch f { case .integer: .integer; case .yuan: .yuan; case .percent: .percent; case .general: .plain }
+                out += "<c r=\"\(columnLetter(i))\(r)\" s=\"\(style.rawValue)\"><v>\(v)</v></c>"
+            case .date(let d):
+                out += "<c r=\"\(columnLetter(i))\(r)\" s=\"\(Style.date.rawValue)\"><v>\(Normalize.excelSerial(of: d))</v></c>"
+            }
+        }
+        out += "</row>"
     }
 }

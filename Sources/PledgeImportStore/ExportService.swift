@@ -6,14 +6,15 @@ import PledgeStore
 import PostgresNIO
 
 /// A table to write as .xlsx or CSV: the import's own headers, so an exported file, edited in a
-/// spreadsheet, imports again.
+/// spreadsheet, imports again. Held in memory: for small tables and tests; an export of a whole
+/// table goes through `ExportService.write`, row by row.
 public struct ExportTable: Sendable {
     public var name: String
     public var header: [String]
     public var rows: [[XLSXCell]]
 
     public func csv() -> [UInt8] {
-        CSVWriter.render([header] + rows.map { $0.map(ExportTable.text) })
+        CSVWriter.render([header] + rows.map { $0.map(TableFileWriter.text) })
     }
 
     public func xlsx(to url: URL) throws {
@@ -22,15 +23,6 @@ public struct ExportTable: Sendable {
 
     public func xlsx() throws -> [UInt8] {
         try XLSXWriter.data(XLSXWriter.Sheet(name: name, header: header, rows: rows))
-    }
-
-    static func text(_ cell: XLSXCell) -> String {
-        switch cell {
-        case .empty: ""
-        case .text(let s): s
-        case .number(let v, let f): f == .percent ? v : v
-        case .date(let d): d.description
-        }
     }
 }
 
@@ -70,136 +62,50 @@ public struct ExportService: Sendable {
     static let sizeZh: [String: String] = ["micro": "微型", "small": "小型", "medium": "中型", "large": "大型"]
     static let methodZh: [String: String] = ["income": "收益法", "market": "市场法", "cost": "成本法"]
 
+    /// The whole table in memory (see `ExportTable`).
     public func table(_ kind: ImportKind, scope: ExportScope = .everything) async throws -> ExportTable {
-        switch kind {
-        case .firms: return try await firms(scope)
-        case .assets: return try await assets(scope)
-        case .valuations: return try await valuations(scope)
-        case .licences: return try await licences(scope)
-        case .loans: return try await loans(scope)
-        }
+        let query = ExportQuery.of(kind)
+        var rows: [[XLSXCell]] = []
+        try await each(query, scope: scope) { rows.append($0) }
+        return ExportTable(name: query.name, header: Self.headers(kind, query.keys), rows: rows)
     }
 
-    func firms(_ scope: ExportScope) async throws -> ExportTable {
-        let keys = ["creditCode", "name", "industryCode", "town", "size", "foundedOn", "annualRevenueFen", "rdExpenseFen",
-                    "totalAssetsFen", "totalLiabilitiesFen", "employees", "highTech", "specialized", "ipDemonstration", "badCredit"]
-        var rows: [[XLSXCell]] = []
-        let query: PostgresQuery = """
-            SELECT f.credit_code, f.name, i.name_zh, f.town, f.size, f.founded_on, f.annual_revenue_fen, f.rd_expense_fen,
-                   f.total_assets_fen, f.total_liabilities_fen, f.employees, f.high_tech, f.specialized, f.ip_demonstration, f.bad_credit
-            FROM firms f JOIN industries i ON i.code = f.industry_code WHERE f.archived_at IS NULL
-              AND (\(scope.firmIds)::bigint[] IS NULL OR f.id = ANY(\(scope.firmIds)))
-            ORDER BY f.id
-            """
-        for try await r in try await client.query(query, logger: logger) {
-            let c = try r.makeRandomAccess()
-            let size = try c[4].decode(String.self)
-            rows.append([.text(try c[0].decode(String.self)), .text(try c[1].decode(String.self)), .text(try c[2].decode(String.self)),
-                         .text(try c[3].decode(String.self)), .text(Self.sizeZh[size] ?? size), .date(try c[5].decode(CivilDate.self)),
-                         Self.yuan(try c[6].decode(Int64?.self)), Self.yuan(try c[7].decode(Int64?.self)),
-                         Self.yuan(try c[8].decode(Int64?.self)), Self.yuan(try c[9].decode(Int64?.self)),
-                         Self.int(try c[10].decode(Int?.self)), Self.yes(try c[11].decode(Bool.self)), Self.yes(try c[12].decode(Bool.self)),
-                         Self.yes(try c[13].decode(Bool.self)), Self.yes(try c[14].decode(Bool.self))])
-        }
-        return ExportTable(name: "企业 firms", header: Self.headers(.firms, keys), rows: rows)
+    /// Writes the table to `url` row by row, a page of rows read at a time; returns the number of rows.
+    public func write(_ kind: ImportKind, scope: ExportScope = .everything, format: TableFileWriter.Format, to url: URL) async throws -> Int {
+        let query = ExportQuery.of(kind)
+        let writer = try TableFileWriter(format: format, name: query.name, header: Self.headers(kind, query.keys), to: url)
+        try await each(query, scope: scope) { try writer.append($0) }
+        try writer.finish()
+        return writer.rows
     }
 
-    func assets(_ scope: ExportScope) async throws -> ExportTable {
-        let keys = ["ownerCreditCode", "ownerName", "type", "number", "title", "filingDate", "grantDate", "registrationDate",
-                    "firstUseDate", "expiryDate", "renewalCount", "legalStatus", "ipcClasses", "niceClasses", "claims",
-                    "forwardCitations", "familySize", "licences", "litigations"]
-        var rows: [[XLSXCell]] = []
-        let query: PostgresQuery = """
-            SELECT f.credit_code, f.name, a.type, a.number, a.title, a.filing_date, a.grant_date, a.registration_date, a.first_use_date,
-                   a.expiry_date, a.renewal_count, a.legal_status, array_to_string(a.ipc_classes, '; '),
-                   array_to_string(a.nice_classes, '; '), a.claims, a.forward_citations, a.family_size, a.licences, a.litigations
-            FROM ip_assets a JOIN firms f ON f.id = a.firm_id WHERE a.archived_at IS NULL
-              AND (\(scope.firmIds)::bigint[] IS NULL OR a.firm_id = ANY(\(scope.firmIds)))
-            ORDER BY a.firm_id, a.id
-            """
-        for try await r in try await client.query(query, logger: logger) {
-            let c = try r.makeRandomAccess()
-            let type = IPType(rawValue: try c[2].decode(String.self))!
-            let status = LegalStatus(rawValue: try c[11].decode(String.self))!
-            rows.append([.text(try c[0].decode(String.self)), .text(try c[1].decode(String.self)), .text(type.label.zh),
-                         .text(try c[3].decode(String.self)), .text(try c[4].decode(String.self)),
-                         Self.date(try c[5].decode(CivilDate?.self)), Self.date(try c[6].decode(CivilDate?.self)),
-                         Self.date(try c[7].decode(CivilDate?.self)), Self.date(try c[8].decode(CivilDate?.self)),
-                         Self.date(try c[9].decode(CivilDate?.self)), Self.int(try c[10].decode(Int.self)), .text(status.label.zh),
-                         .text(try c[12].decode(String.self)), .text(try c[13].decode(String.self)),
-                         Self.int(try c[14].decode(Int?.self)), Self.int(try c[15].decode(Int?.self)), Self.int(try c[16].decode(Int?.self)),
-                         Self.int(try c[17].decode(Int?.self)), Self.int(try c[18].decode(Int?.self))])
+    /// Every row of the table, in pages of `pageSize` that each start after the last row of the one
+    /// before (keyset paging on the table's order): each page is a short statement, so a table of
+    /// any size stays within a request's statement limit, and no more than a page is held at once.
+    func each(_ query: ExportQuery, scope: ExportScope, pageSize: Int = 10_000,
+              _ body: ([XLSXCell]) throws -> Void) async throws {
+        var after = [Int64](repeating: .min, count: query.order.count)
+        while true {
+            var binds = PostgresBindings()
+            binds.append(scope.firmIds)
+            binds.append(scope.bankId)
+            for k in after { binds.append(k) }
+            let keys = (0..<after.count).map { "$\($0 + 3)" }.joined(separator: ", ")
+            let sql = """
+                SELECT \(query.columns), \(query.order.joined(separator: ", ")) \(query.from)
+                  AND ($1::bigint[] IS NULL OR \(query.firmColumn) = ANY($1)) AND ($2::bigint IS NULL OR \(query.bankColumn ?? "$2") = $2)
+                  AND (\(query.order.joined(separator: ", "))) > (\(keys))
+                ORDER BY \(query.order.joined(separator: ", ")) LIMIT \(pageSize)
+                """
+            var count = 0
+            for try await r in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+                let c = try r.makeRandomAccess()
+                try body(try query.row(c))
+                after = try (0..<after.count).map { try c[query.width + $0].decode(Int64.self) }
+                count += 1
+            }
+            if count < pageSize { return }
         }
-        return ExportTable(name: "知识产权 assets", header: Self.headers(.assets, keys), rows: rows)
-    }
-
-    func valuations(_ scope: ExportScope) async throws -> ExportTable {
-        let keys = ["assetType", "assetNumber", "appraiser", "method", "valueFen", "valuationDate", "validUntil", "reportNumber"]
-        var rows: [[XLSXCell]] = []
-        let query: PostgresQuery = """
-            SELECT a.type, a.number, v.appraiser, v.method, v.value_fen, v.valuation_date, v.valid_until, v.report_number
-            FROM valuations v JOIN ip_assets a ON a.firm_id = v.firm_id AND a.id = v.asset_id
-            WHERE v.archived_at IS NULL AND (\(scope.firmIds)::bigint[] IS NULL OR v.firm_id = ANY(\(scope.firmIds)))
-            ORDER BY v.id
-            """
-        for try await (type, number, appraiser, method, value, date, until, report) in try await client.query(query, logger: logger)
-            .decode((String, String, String, String, Int64, CivilDate, CivilDate, String).self) {
-            rows.append([.text(IPType(rawValue: type)!.label.zh), .text(number), .text(appraiser), .text(Self.methodZh[method] ?? method),
-                         Self.yuan(value), .date(date), .date(until), .text(report)])
-        }
-        return ExportTable(name: "评估 valuations", header: Self.headers(.valuations, keys), rows: rows)
-    }
-
-    func licences(_ scope: ExportScope) async throws -> ExportTable {
-        let keys = ["creditCode", "markNumber", "licenceNumber", "validFrom", "validUntil"]
-        var rows: [[XLSXCell]] = []
-        let query: PostgresQuery = """
-            SELECT f.credit_code, a.number, g.licence_number, g.valid_from, g.valid_until
-            FROM gi_licences g JOIN firms f ON f.id = g.firm_id JOIN ip_assets a ON a.firm_id = g.mark_firm_id AND a.id = g.mark_asset_id
-            WHERE g.archived_at IS NULL AND (\(scope.firmIds)::bigint[] IS NULL OR g.firm_id = ANY(\(scope.firmIds)))
-            ORDER BY g.id
-            """
-        for try await (code, mark, number, from, until) in try await client.query(query, logger: logger)
-            .decode((String, String, String, CivilDate, CivilDate).self) {
-            rows.append([.text(code), .text(mark), .text(number), .date(from), .date(until)])
-        }
-        return ExportTable(name: "许可 licences", header: Self.headers(.licences, keys), rows: rows)
-    }
-
-    /// Loans without a contract number (made through the platform) are written as PLEDGEMATCH-LOAN-<id>,
-    /// which an import recognises as that loan.
-    func loans(_ scope: ExportScope) async throws -> ExportTable {
-        let keys = ["contractNumber", "creditCode", "bankCode", "productCode", "principalFen", "disbursedOn", "maturityOn", "rateBp",
-                    "pledgedAssets", "registrationNumber", "registeredOn", "repaidFen", "repaidOn"]
-        var rows: [[XLSXCell]] = []
-        let query: PostgresQuery = """
-            SELECT coalesce(c.contract_number, 'PLEDGEMATCH-LOAN-' || l.id), f.credit_code, b.code, p.code, lb.principal_fen::bigint, l.disbursed_on,
-                   l.maturity_on, l.rate_bp,
-                   coalesce((SELECT string_agg(a.number, '; ' ORDER BY a.number) FROM pledges pl
-                             JOIN pledge_assets pa ON pa.firm_id = pl.firm_id AND pa.pledge_id = pl.id
-                             JOIN ip_assets a ON a.firm_id = pa.firm_id AND a.id = pa.asset_id
-                             WHERE pl.firm_id = l.firm_id AND pl.application_id = l.application_id), ''),
-                   coalesce((SELECT pl.registration_number FROM pledges pl WHERE pl.firm_id = l.firm_id AND pl.application_id = l.application_id
-                             ORDER BY pl.id LIMIT 1), ''),
-                   (SELECT pl.registered_on FROM pledges pl WHERE pl.firm_id = l.firm_id AND pl.application_id = l.application_id ORDER BY pl.id LIMIT 1),
-                   lb.repaid_fen::bigint, lb.last_repaid_on
-            FROM loans l JOIN firms f ON f.id = l.firm_id JOIN banks b ON b.id = l.bank_id JOIN loan_products p ON p.id = l.product_id
-            JOIN loan_balances lb ON lb.firm_id = l.firm_id AND lb.loan_id = l.id
-            LEFT JOIN loan_contracts c ON c.firm_id = l.firm_id AND c.loan_id = l.id
-            WHERE (\(scope.bankId)::bigint IS NULL OR l.bank_id = \(scope.bankId))
-              AND (\(scope.firmIds)::bigint[] IS NULL OR l.firm_id = ANY(\(scope.firmIds)))
-            ORDER BY l.disbursed_on, l.id
-            """
-        for try await r in try await client.query(query, logger: logger) {
-            let c = try r.makeRandomAccess()
-            let repaid = try c[11].decode(Int64.self)
-            rows.append([.text(try c[0].decode(String.self)), .text(try c[1].decode(String.self)), .text(try c[2].decode(String.self)),
-                         .text(try c[3].decode(String.self)), Self.yuan(try c[4].decode(Int64.self)), .date(try c[5].decode(CivilDate.self)),
-                         .date(try c[6].decode(CivilDate.self)), .number(ReportSheets.yuan(Int64(try c[7].decode(Int.self))), .general),
-                         .text(try c[8].decode(String.self)), .text(try c[9].decode(String.self)), Self.date(try c[10].decode(CivilDate?.self)),
-                         Self.yuan(repaid), repaid > 0 ? Self.date(try c[12].decode(CivilDate?.self)) : .empty])
-        }
-        return ExportTable(name: "贷款 loans", header: Self.headers(.loans, keys), rows: rows)
     }
 
     /// A finance-bureau report as a workbook: its title, its parameters, the header with units, and

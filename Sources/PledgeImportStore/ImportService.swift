@@ -121,7 +121,13 @@ public struct ImportService: Sendable {
         }
         // The merges note their changes in the engine's log themselves (0012_bulk_engine_notes.sql).
         var settings = options.settings
-        if P.notesEngineChanges { settings["pledgematch.bulk_import"] = "on" }
+        if P.notesEngineChanges {
+            settings["pledgematch.bulk_import"] = "on"
+            // One-off statements over the whole file: compiling them (JIT) costs more than it saves on
+            // two cores, and the anti-joins and the sort by line fit in memory instead of spilling.
+            settings["jit"] = "off"
+            settings["work_mem"] = "64MB"
+        }
         let session = Database.Session(actor: options.actor, requestId: options.requestId, settings: settings)
         let logger = self.logger
         let table = "import_\(kind.rawValue)"
@@ -205,7 +211,8 @@ protocol MergePlan: Sendable {
     static var stagingColumns: String { get }
     static var copyColumns: [String] { get }
     static var checks: [StagingCheck] { get }
-    /// Whether the merge writes the engine's change log itself, set-wise (else the row triggers do).
+    /// Whether the merge writes the engine's change log and the audit rows itself, set-wise (else the
+    /// row triggers do; 0012_bulk_engine_notes.sql, 0014_bulk_audit.sql).
     static var notesEngineChanges: Bool { get }
     func write(_ row: Row, into rows: inout CopyRows)
     func merge(_ conn: PostgresConnection, columns: Set<String>, actor: String, logger: Logger) async throws -> (inserted: Int, updated: Int)
@@ -231,6 +238,25 @@ extension MergePlan {
             INSERT INTO engine_changes (n, firm_id, product_id, asset_id, source)
             SELECT clock.n - (SELECT count(*) FROM changed) + row_number() OVER (), c.firm_id, NULL, c.asset_id, '\(source)'
             FROM changed c, clock
+            RETURNING 1)
+        """
+    }
+
+    /// What an `UPDATE … FROM … JOIN <table> old` returns for the audit: the row before and after.
+    static func images(_ old: String, _ new: String) -> String {
+        "to_jsonb(\(old)) AS before, to_jsonb(\(new)) AS after"
+    }
+
+    /// A CTE writing the audit rows of `upd` (before, after) and `ins` (whole rows) in one statement:
+    /// the rows `audit_row()` (0005_audit.sql) writes for each, with the transaction's actor and request.
+    static func auditRows(entity: String, table: String) -> String {
+        """
+        audited AS (
+            INSERT INTO audit_log (actor, request_id, action, entity, entity_id, firm_id, table_name, before, after)
+            SELECT coalesce(nullif(current_setting('pledgematch.actor', true), ''), 'system'),
+                   nullif(current_setting('pledgematch.request_id', true), ''),
+                   c.action, '\(entity)', (c.after ->> 'id')::bigint, (c.after ->> 'firm_id')::bigint, '\(table)', c.before, c.after
+            FROM (SELECT 'update' AS action, before, after FROM upd UNION ALL SELECT 'insert', NULL::jsonb, to_jsonb(i) FROM ins i) c
             RETURNING 1)
         """
     }

@@ -6,7 +6,8 @@ import PostgresNIO
 
 // Each plan: the staging table, how a row is written to it, the database's checks, and one
 // set-based merge on the natural key. An update bumps the version (optimistic concurrency) and
-// the audit triggers (0005_audit.sql) write one audit row per changed record, as for API writes.
+// merge writes one audit row per changed record, the row the audit trigger (0005_audit.sql) writes
+// for an API write, set-wise in the same statement (0014_bulk_audit.sql).
 
 struct FirmPlan: MergePlan {
     static let stagingColumns = """
@@ -38,16 +39,17 @@ struct FirmPlan: MergePlan {
         return try await Self.counts(conn, """
             WITH upd AS (
                 UPDATE firms f SET \(cols.map { "\($0) = s.\($0)" }.joined(separator: ", ")), version = f.version + 1, updated_at = now()
-                FROM import_firms s
-                WHERE f.credit_code = s.credit_code
+                FROM import_firms s JOIN firms o ON o.credit_code = s.credit_code
+                WHERE f.id = o.id
                   AND (\(cols.map { "f.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(cols.map { "s.\($0)" }.joined(separator: ", ")))
-                RETURNING f.id),
+                RETURNING f.id, \(Self.images("o", "f"))),
             ins AS (
                 INSERT INTO firms (\(all))
                 SELECT \(all) FROM import_firms s
                 WHERE NOT EXISTS (SELECT 1 FROM firms f WHERE f.credit_code = s.credit_code)
                 ORDER BY s.line
-                RETURNING id),
+                RETURNING *),
+            \(Self.auditRows(entity: "firm", table: "firms")),
             \(Self.engineNotes("SELECT id AS firm_id, NULL::bigint AS asset_id FROM upd UNION ALL SELECT id, NULL FROM ins", source: "firms"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
             """, logger: logger)
@@ -95,16 +97,17 @@ struct AssetPlan: MergePlan {
         return try await Self.counts(conn, """
             WITH upd AS (
                 UPDATE ip_assets a SET \(cols.map { "\($0) = s.\($0)" }.joined(separator: ", ")), version = a.version + 1, updated_at = now()
-                FROM import_assets s
-                WHERE a.type = s.type AND a.number = s.number AND a.firm_id = s.firm_id
+                FROM import_assets s JOIN ip_assets o ON o.type = s.type AND o.number = s.number AND o.firm_id = s.firm_id
+                WHERE a.firm_id = o.firm_id AND a.id = o.id
                   AND (\(cols.map { "a.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(cols.map { "s.\($0)" }.joined(separator: ", ")))
-                RETURNING a.firm_id, a.id),
+                RETURNING a.firm_id, a.id, \(Self.images("o", "a"))),
             ins AS (
                 INSERT INTO ip_assets (\(all))
                 SELECT \(all) FROM import_assets s
                 WHERE NOT EXISTS (SELECT 1 FROM ip_assets a WHERE a.type = s.type AND a.number = s.number)
                 ORDER BY s.line
-                RETURNING firm_id, id),
+                RETURNING *),
+            \(Self.auditRows(entity: "asset", table: "ip_assets")),
             \(Self.engineNotes("SELECT firm_id, id AS asset_id FROM upd UNION ALL SELECT firm_id, id FROM ins", source: "ip_assets"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
             """, logger: logger)
@@ -149,16 +152,17 @@ struct ValuationPlan: MergePlan {
             upd AS (
                 UPDATE valuations v SET method = s.method, value_fen = s.value_fen, valuation_date = s.valuation_date,
                        valid_until = s.valid_until, version = v.version + 1, updated_at = now()
-                FROM src s
-                WHERE v.appraiser = s.appraiser AND v.report_number = s.report_number
+                FROM src s JOIN valuations o ON o.appraiser = s.appraiser AND o.report_number = s.report_number
+                WHERE v.firm_id = o.firm_id AND v.id = o.id
                   AND (v.method, v.value_fen, v.valuation_date, v.valid_until) IS DISTINCT FROM (s.method, s.value_fen, s.valuation_date, s.valid_until)
-                RETURNING v.firm_id, v.asset_id),
+                RETURNING v.firm_id, v.asset_id, \(Self.images("o", "v"))),
             ins AS (
                 INSERT INTO valuations (firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number)
                 SELECT firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number FROM src s
                 WHERE NOT EXISTS (SELECT 1 FROM valuations v WHERE v.appraiser = s.appraiser AND v.report_number = s.report_number)
                 ORDER BY s.line
-                RETURNING firm_id, asset_id),
+                RETURNING *),
+            \(Self.auditRows(entity: "valuation", table: "valuations")),
             \(Self.engineNotes("SELECT firm_id, asset_id FROM upd UNION ALL SELECT firm_id, asset_id FROM ins", source: "valuations"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
             """, logger: logger)
@@ -203,18 +207,20 @@ struct LicencePlan: MergePlan {
                 JOIN ip_assets a ON a.type = 'gi_collective_mark' AND a.number = s.mark_number),
             upd AS (
                 UPDATE gi_licences g SET valid_from = s.valid_from, valid_until = s.valid_until
-                FROM src s
-                WHERE g.mark_asset_id = s.mark_asset_id AND g.licence_number = s.licence_number AND g.firm_id = s.firm_id
+                FROM src s JOIN gi_licences o ON o.mark_asset_id = s.mark_asset_id AND o.licence_number = s.licence_number AND o.firm_id = s.firm_id
+                WHERE g.firm_id = o.firm_id AND g.id = o.id
                   AND (g.valid_from, g.valid_until) IS DISTINCT FROM (s.valid_from, s.valid_until)
-                RETURNING g.firm_id, g.mark_firm_id),
+                RETURNING g.firm_id, g.mark_firm_id, \(Self.images("o", "g"))),
             ins AS (
                 INSERT INTO gi_licences (firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until)
                 SELECT firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until FROM src s
                 WHERE NOT EXISTS (SELECT 1 FROM gi_licences g WHERE g.mark_asset_id = s.mark_asset_id AND g.licence_number = s.licence_number)
                 ORDER BY s.line
-                RETURNING firm_id, mark_firm_id),
+                RETURNING *),
+            \(Self.auditRows(entity: "licence", table: "gi_licences")),
             \(Self.engineNotes("""
-                SELECT x.firm_id, NULL::bigint AS asset_id FROM (SELECT * FROM upd UNION ALL SELECT * FROM ins) l
+                SELECT x.firm_id, NULL::bigint AS asset_id
+                FROM (SELECT firm_id, mark_firm_id FROM upd UNION ALL SELECT firm_id, mark_firm_id FROM ins) l
                 CROSS JOIN LATERAL (VALUES (l.firm_id), (l.mark_firm_id)) AS x (firm_id)
                 """, source: "gi_licences"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer

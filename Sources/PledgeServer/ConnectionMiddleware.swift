@@ -28,10 +28,18 @@ struct ConnectionMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
+    /// A table export's body is a file written in full before its handler returned (ExportHandlers.fileBody):
+    /// it reads nothing through the connection, so it streams after the connection is given back instead
+    /// of being gathered in memory (a million assets are 180 MB of CSV).
+    static func streamsItsOwnBody(_ request: Request) -> Bool {
+        request.method == .get && request.uri.path.hasPrefix("/exports/")
+    }
+
     private func leased(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         return try await database.withRequestConnection {
             // The body is gathered while the connection is held: a handler's streamed body may still read.
             var response = try await next(request, context)
+            if Self.streamsItsOwnBody(request) { return response }
             let collector = BodyCollector()
             try await response.body.write(collector.writer)
             response.body = .init(byteBuffer: ByteBuffer(bytes: collector.bytes))

@@ -46,9 +46,9 @@ struct ExportCommand: AsyncParsableCommand {
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             if db.isEmbedded { try await migrator.migrate() }
             if let table {
-                let t = try await ExportService(client: client, logger: logger).table(table)
-                if format == "csv" { try Data(t.csv()).write(to: url) } else { try t.xlsx(to: url) }
-                return t.rows.count
+                // Row by row to the file: a table of any size in bounded memory.
+                return try await ExportService(client: client, logger: logger)
+                    .write(table, format: format == "csv" ? .csv : .xlsx, to: url)
             }
             let reports = ReportRepository(client: client, logger: logger)
             let sheet = kind == "progress"

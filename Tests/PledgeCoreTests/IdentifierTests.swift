@@ -13,6 +13,13 @@ struct CreditCodeTests {
         #expect(CreditCode.problem(in: code) == nil)
     }
 
+    @Test func whiteSpaceIsUnicodesWhiteSpaceProperty() {
+        for v in UInt32(0)...0x10FFFF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            #expect(u.isWhiteSpace == u.properties.isWhitespace, "U+\(String(v, radix: 16))")
+        }
+    }
+
     @Test func lowercaseAndSpacesAreNormalized() {
         #expect(CreditCode.normalize(" 9144030071526726xg ") == "9144030071526726XG")
     }

@@ -67,6 +67,23 @@ import Testing
             #expect(try await Self.count(client, "SELECT count(*)::int FROM audit_log") == audit + 1)
             #expect(try await Self.count(client, "SELECT count(*)::int FROM audit_log WHERE actor = 'import:test' AND action = 'update'") == 1)
             #expect(try await Self.count(client, "SELECT count(*)::int FROM firms") == 3, "never a duplicate")
+            // The merge writes its audit rows itself (0014): the rows the trigger writes for any other writer.
+            #expect(try await Self.count(client, """
+                SELECT count(*)::int FROM audit_log l JOIN firms f ON f.id = l.entity_id
+                WHERE l.entity = 'firm' AND l.table_name = 'firms' AND l.action = 'update' AND l.actor = 'import:test'
+                  AND l.after = to_jsonb(f) AND (l.before ->> 'version')::int = 1 AND (l.before ->> 'annual_revenue_fen')::bigint = 1200000000
+                """) == 1)
+            #expect(try await Self.count(client, """
+                SELECT count(*)::int FROM audit_log l JOIN firms f ON f.id = l.entity_id
+                WHERE l.entity = 'firm' AND l.action = 'insert' AND l.before IS NULL AND l.after ->> 'credit_code' = f.credit_code
+                """) == 3)
+            _ = try await Self.count(client, "WITH u AS (UPDATE firms SET town = town || '镇' WHERE credit_code = '91500102MA5U000025' RETURNING 1) SELECT count(*)::int FROM u")
+            #expect(try await Self.count(client, """
+                SELECT count(DISTINCT (SELECT string_agg(k, ',' ORDER BY k) FROM jsonb_object_keys(after) k))::int
+                FROM audit_log WHERE entity = 'firm' AND action = 'update'
+                """) == 1, "the trigger's row and the merge's row have the same fields")
+            #expect(try await Self.count(client, "SELECT count(*)::int FROM audit_log WHERE action = 'update' AND actor = 'system'") == 1)
+            _ = try await Self.count(client, "WITH u AS (UPDATE firms SET town = '涪陵高新区' WHERE credit_code = '91500102MA5U000025' RETURNING 1) SELECT count(*)::int FROM u")
             // A file without the optional columns leaves them as they are.
             let partial = SheetTable(name: "p", rows: [
                 SheetRow(line: 1, cells: ["统一社会信用代码", "企业名称", "所属行业", "所在园区/镇街", "企业规模", "成立日期"]),

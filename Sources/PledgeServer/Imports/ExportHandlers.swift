@@ -56,21 +56,40 @@ extension PledgeService {
         return ExportScope(firmIds: try await consents.consentingFirms(bankId: bankId).sorted(), bankId: bankId)
     }
 
+    /// The table is written row by row, a page of rows read at a time, to a private temporary file,
+    /// which the response then streams: memory stays bounded whatever the table's size, and each
+    /// page's statement is short (the request's statement limit holds per statement).
     func exportTable(_ kind: ImportKind, format: String?) async throws -> Components.Responses.ExportFile {
         let scope = try await exportScope(kind)
-        let table = try await ExportService(client: client, logger: logger).table(kind, scope: scope)
+        let csv = format == "csv"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pledgematch-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let count = try await ExportService(client: client, logger: logger).write(kind, scope: scope, format: csv ? .csv : .xlsx, to: url)
         if let principal = RequestPrincipal.current {
             try await audit.record(action: "export", entity: kind.rawValue, entityId: nil, actor: principal.actor,
                                    requestId: RequestOrigin.current.requestId,
-                                   details: ["format": format ?? "xlsx", "role": principal.role.rawValue, "count": "\(table.rows.count)"])
+                                   details: ["format": format ?? "xlsx", "role": principal.role.rawValue, "count": "\(count)"])
         }
-        let day = today()
-        if format == "csv" {
-            return .init(headers: .init(contentDisposition: ContentDisposition.attachment("\(kind.rawValue)-\(day).csv")),
-                         body: .csv(HTTPBody(table.csv())))
+        let body = try Self.fileBody(url)
+        let name = "\(kind.rawValue)-\(today()).\(csv ? "csv" : "xlsx")"
+        return .init(headers: .init(contentDisposition: ContentDisposition.attachment(name)),
+                     body: csv ? .csv(body) : .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(body))
+    }
+
+    /// A file's bytes as a response body read 64 KiB at a time. The caller removes the file: the open
+    /// handle keeps its bytes readable until the body has been sent (or dropped).
+    static func fileBody(_ url: URL) throws -> HTTPBody {
+        let handle = try FileHandle(forReadingFrom: url)
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 0)
+        let chunks = AsyncThrowingStream<ArraySlice<UInt8>, any Error> {
+            guard let data = try handle.read(upToCount: 1 << 16), !data.isEmpty else {
+                try? handle.close()
+                return nil
+            }
+            return ArraySlice(data)
         }
-        return .init(headers: .init(contentDisposition: ContentDisposition.attachment("\(kind.rawValue)-\(day).xlsx")),
-                     body: .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(HTTPBody(try table.xlsx())))
+        return HTTPBody(chunks, length: .known(Int64(size)), iterationBehavior: .single)
     }
 
     static func workbook(_ bytes: [UInt8], name: String) -> Components.Responses.Workbook {
