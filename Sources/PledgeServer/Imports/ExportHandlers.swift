@@ -34,18 +34,16 @@ extension PledgeService {
     }
 
     func exportProgressWorkbook(_ input: Operations.ExportProgressWorkbook.Input) async throws -> Operations.ExportProgressWorkbook.Output {
-        let range = try ReportRange.check(asOf: input.query.asOf, from: nil, to: nil, today: today())
-        let report = try await reports.progress(asOf: range.asOf)
+        let (range, report) = try await progress(asOf: input.query.asOf)
         let bytes = try ExportService.report(ReportSheets.progress(report, generatedAt: ReportMapping.beijingTime(Date())))
         return .ok(Self.workbook(bytes, name: "progress-\(range.asOf).xlsx"))
     }
 
     func exportMonthlyWorkbook(_ input: Operations.ExportMonthlyWorkbook.Input) async throws -> Operations.ExportMonthlyWorkbook.Output {
         let q = input.query
-        let range = try ReportRange.check(asOf: q.asOf, from: q.from, to: q.to, today: today())
-        let report = try await reports.monthly(range, dimensions: ReportMapping.dimensions(q.by))
+        let (range, report) = try await monthly(asOf: q.asOf, from: q.from, to: q.to, by: q.by)
         let bytes = try ExportService.report(ReportSheets.monthly(report, generatedAt: ReportMapping.beijingTime(Date())))
-        return .ok(Self.workbook(bytes, name: "monthly-\(range.from)-\(range.to)-asof-\(range.asOf).xlsx"))
+        return .ok(Self.workbook(bytes, name: Self.fileName("monthly", range, "xlsx")))
     }
 
     /// What of `kind` the caller may receive: everything for staff; for a bank officer the firms that
