@@ -37,6 +37,23 @@ struct MatchPropertyTests {
         #expect(eligible < 3_800)
     }
 
+    @Test("A memo shared by a firm's products words every gate as a fresh evaluation does")
+    func sharedMemoChangesNothing() {
+        var r = MatchRandom(seed: 11)
+        for i in 0..<300 {
+            let asOf = r.date("2024-01-01", "2026-12-31")
+            let firm = r.firm(id: Int64(i + 1))
+            let assets = r.portfolio(firm: firm.id, count: 0...8)
+            let products = (1...12).map { r.product(id: Int64($0)) }
+            let request = i % 3 == 0 ? LoanRequest(asOf: asOf, termMonths: r.rng.int(1...60)) : LoanRequest(asOf: asOf)
+            let memo = GateMemo()
+            for product in products {
+                #expect(MatchEngine.evaluate(firm: firm, assets: assets, product: product, request: request, memo: memo)
+                        == MatchEngine.evaluate(firm: firm, assets: assets, product: product, request: request))
+            }
+        }
+    }
+
     @Test("The order assets arrive in changes nothing")
     func orderIndependent() {
         var r = MatchRandom(seed: 5)

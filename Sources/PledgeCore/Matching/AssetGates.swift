@@ -1,19 +1,35 @@
 /// Asset gates with their reasons. Each verdict comes from `GateRule`; this file only words it.
 enum AssetGates {
-    static func judge(_ a: MatchAsset, ownerId: Int64, product p: MatchProduct, terms t: MatchTerms) -> AssetVerdict {
-        let gates = results(a, ownerId: ownerId, product: p, terms: t)
+    static func judge(_ a: MatchAsset, ownerId: Int64, product p: MatchProduct, terms t: MatchTerms,
+                      memo: GateMemo = GateMemo()) -> AssetVerdict {
+        let gates = results(a, ownerId: ownerId, product: p, terms: t, memo: memo)
         let eligible = gates.allSatisfy(\.passed)
         return AssetVerdict(assetId: a.id, type: a.type, gates: gates,
                             lendableFen: eligible ? GateRule.lendable(a, p) : 0,
-                            valuePoints: AssetValue.points(a, asOf: t.asOf))
+                            valuePoints: memo.valuePoints(a, asOf: t.asOf))
     }
 
-    static func results(_ a: MatchAsset, ownerId: Int64, product p: MatchProduct, terms t: MatchTerms) -> [GateResult] {
-        var gates = [typeAccepted(a, p), inForce(a, t), ownership(a, ownerId), notPledged(a), outlivesLoan(a, t)]
+    /// Each gate keyed by the one term of the product it reads (see `GateMemo`); the asset, the
+    /// owner and the day are the memo's own.
+    static func results(_ a: MatchAsset, ownerId: Int64, product p: MatchProduct, terms t: MatchTerms,
+                        memo: GateMemo = GateMemo()) -> [GateResult] {
+        func once(_ code: GateCode, _ term: Int, _ make: () -> GateResult) -> GateResult {
+            memo.gate(code, a.id, Int64(term), make)
+        }
+        let accepted = GateRule.typeAccepted(a, p) ? p.terms[a.type]?.loanToValueBp ?? -1 : -1
+        var gates = [once(.assetTypeAccepted, accepted) { typeAccepted(a, p) },
+                     once(.assetInForce, 0) { inForce(a, t) },
+                     once(.assetOwnership, 0) { ownership(a, ownerId) },
+                     once(.assetNotPledged, 0) { notPledged(a) },
+                     once(.assetOutlivesLoan, t.termMonths) { outlivesLoan(a, t) }]
         // The minimum remaining life is a term of the accepted type; with no such term there is nothing to measure.
-        if let term = p.terms[a.type] { gates.append(remainingLife(a, term, t)) }
-        if GateRule.appliesTrademarkUse(a.type) { gates.append(trademarkInUse(a, p, t)) }
-        gates.append(valuationCurrent(a, p, t))
+        if let term = p.terms[a.type] {
+            gates.append(once(.assetRemainingLife, term.minRemainingLifeMonths) { remainingLife(a, term, t) })
+        }
+        if GateRule.appliesTrademarkUse(a.type) {
+            gates.append(once(.trademarkInUse, p.minTrademarkUseYears) { trademarkInUse(a, p, t) })
+        }
+        gates.append(once(.valuationCurrent, p.valuationValidityMonths) { valuationCurrent(a, p, t) })
         return gates
     }
 

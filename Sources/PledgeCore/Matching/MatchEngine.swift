@@ -14,10 +14,12 @@ public struct RankEntry: Sendable, Equatable {
 /// with it to the fen and the hundredth of a point.
 public enum MatchEngine {
     /// Full evaluation of one firm–product pair, with every gate's verdict and text, capacity, package, score.
-    public static func evaluate(firm: MatchFirm, assets: [MatchAsset], product: MatchProduct, request: LoanRequest) -> MatchResult {
+    /// `memo` may be shared by the calls for one firm, its assets and one request day (`GateMemo`).
+    public static func evaluate(firm: MatchFirm, assets: [MatchAsset], product: MatchProduct, request: LoanRequest,
+                                memo: GateMemo = GateMemo()) -> MatchResult {
         let t = MatchTerms(request: request, product: product)
         let sorted = assets.sorted { $0.id < $1.id }
-        let verdicts = sorted.map { AssetGates.judge($0, ownerId: firm.id, product: product, terms: t) }
+        let verdicts = sorted.map { AssetGates.judge($0, ownerId: firm.id, product: product, terms: t, memo: memo) }
 
         var count = 0, uncapped: Fen = 0, bestPoints = 0
         var best: MatchAsset?

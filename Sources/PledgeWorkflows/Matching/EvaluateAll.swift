@@ -3,7 +3,7 @@ import PledgeCore
 
 /// A firm under every product, explained and ranked: eligible first, then higher score, then lower
 /// product id. Building the explanations is most of the cost, so the products are split across the
-/// machine's cores.
+/// machine's cores, and each part words a gate shared by several products once (`GateMemo`).
 public func evaluateAll(firm: MatchFirm, assets: [MatchAsset], products: [MatchProduct],
                         request: LoanRequest) async -> [MatchResult] {
     let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, products.count / 4))
@@ -12,7 +12,8 @@ public func evaluateAll(firm: MatchFirm, assets: [MatchAsset], products: [MatchP
         for start in stride(from: 0, to: products.count, by: max(size, 1)) {
             let slice = Array(products[start..<min(start + size, products.count)])
             group.addTask {
-                slice.map { MatchEngine.evaluate(firm: firm, assets: assets, product: $0, request: request) }
+                let memo = GateMemo()
+                return slice.map { MatchEngine.evaluate(firm: firm, assets: assets, product: $0, request: request, memo: memo) }
             }
         }
         var all: [MatchResult] = []

@@ -1,0 +1,33 @@
+/// Gate verdicts already worded for one firm's assets on one day, shared by every product that asks
+/// the same question of the same asset: most gates depend on the asset and one term of the product
+/// (its loan term, a minimum life, a validity window), and 200 products share a handful of those.
+/// Wording a gate is most of a fully explained answer's cost, so a firm's 200 products word each
+/// distinct gate once. Only valid for one firm, one list of assets and one request day.
+public final class GateMemo {
+    struct Key: Hashable {
+        let code: GateCode
+        let assetId: Int64
+        /// The product's term the verdict depends on (the loan's months, a minimum, a window).
+        let term: Int64
+    }
+
+    private var gates: [Key: GateResult] = [:]
+    private var points: [Int64: Int] = [:]
+
+    public init() {}
+
+    func gate(_ code: GateCode, _ assetId: Int64, _ term: Int64, _ make: () -> GateResult) -> GateResult {
+        let key = Key(code: code, assetId: assetId, term: term)
+        if let known = gates[key] { return known }
+        let made = make()
+        gates[key] = made
+        return made
+    }
+
+    func valuePoints(_ a: MatchAsset, asOf: CivilDate) -> Int {
+        if let known = points[a.id] { return known }
+        let made = AssetValue.points(a, asOf: asOf)
+        points[a.id] = made
+        return made
+    }
+}
