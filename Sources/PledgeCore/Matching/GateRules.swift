@@ -58,7 +58,11 @@ enum GateRule {
     /// Equivalent to `D + min months ≤ expiry` (what SQL computes): whole months from D to expiry ≥ min.
     static func remainingLife(_ a: MatchAsset, minMonths: Int, asOf d: CivilDate) -> Bool {
         guard let expiry = a.expiryDate else { return expiryUnknownPasses(a) }
-        return expiry >= d && d.wholeMonths(until: expiry) >= minMonths
+        return remainingLife(expiry: expiry, minMonths: minMonths, asOf: d)
+    }
+
+    static func remainingLife(expiry: CivilDate, minMonths: Int, asOf d: CivilDate) -> Bool {
+        expiry >= d && d.wholeMonths(until: expiry) >= minMonths
     }
 
     /// Use is counted from first use when known, else from registration (a registered mark is
@@ -78,23 +82,6 @@ enum GateRule {
     }
 
     static func appliesTrademarkUse(_ type: IPType) -> Bool { type.isMark }
-
-    static func assetEligible(_ a: MatchAsset, ownerId: Int64, product p: MatchProduct, terms t: MatchTerms) -> Bool {
-        guard let term = p.terms[a.type] else { return false }
-        return assetEligible(a, ownerId: ownerId, product: p, term: term, terms: t)
-    }
-
-    /// The same, with the type's term already looked up (the ranking loop does it once per asset).
-    static func assetEligible(_ a: MatchAsset, ownerId: Int64, product p: MatchProduct, term: MatchProduct.Term,
-                              terms t: MatchTerms) -> Bool {
-        inForce(a, asOf: t.asOf)
-            && ownedFreely(a, by: ownerId)
-            && notPledged(a)
-            && outlivesLoan(a, loanEnd: t.loanEnd)
-            && remainingLife(a, minMonths: term.minRemainingLifeMonths, asOf: t.asOf)
-            && (!appliesTrademarkUse(a.type) || trademarkInUse(a, years: p.minTrademarkUseYears, asOf: t.asOf))
-            && valuationCurrent(a, validityMonths: p.valuationValidityMonths, asOf: t.asOf)
-    }
 
     /// value × loan-to-value, floored to the fen; what the asset can secure if it passes its gates.
     static func lendable(_ a: MatchAsset, _ p: MatchProduct) -> Fen {

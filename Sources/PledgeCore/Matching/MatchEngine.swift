@@ -63,13 +63,16 @@ public enum MatchEngine {
         rank(RankBasis(firm: firm, assets: assets, asOf: asOf), product: product)
     }
 
-    /// What ranking a firm needs that no product changes: each asset's value points and the firm's
-    /// score qualities. Computed once, a firm is ranked under 200 products without redoing them.
+    /// What ranking a firm needs that no product changes: each asset's value points, whether it
+    /// passes the gates no product changes, and the firm's score qualities. Computed once, a firm
+    /// is ranked under 200 products without redoing them.
     public struct RankBasis: Sendable {
         public let firm: MatchFirm
         public let assets: [MatchAsset]
         public let asOf: CivilDate
         let points: [Int]
+        /// In force, held freely by the firm and not pledged (`GateRule`), whatever the product.
+        let free: [Bool]
         let firmStrength: Int
         let strategicFit: Int
         let risk: Int
@@ -79,6 +82,9 @@ public enum MatchEngine {
             self.assets = assets
             self.asOf = asOf
             points = assets.map { AssetValue.points($0, asOf: asOf) }
+            free = assets.map {
+                GateRule.inForce($0, asOf: asOf) && GateRule.ownedFreely($0, by: firm.id) && GateRule.notPledged($0)
+            }
             firmStrength = Scoring.FirmStrength(firm, asOf: asOf).q
             strategicFit = Scoring.strategicFit(firm)
             risk = Scoring.Risk(firm).q
@@ -87,24 +93,33 @@ public enum MatchEngine {
 
     /// `rank` from a prepared basis: the same gates and formulas, in the same order.
     public static func rank(_ basis: RankBasis, product: MatchProduct) -> RankEntry {
-        let firm = basis.firm, asOf = basis.asOf
-        let t = MatchTerms(asOf: asOf, termMonths: product.maxTermMonths)
+        rank(basis, plan: RankPlan(product, asOf: basis.asOf), onlyEligible: false)!
+    }
+
+    /// The entry when the firm is eligible, else nil, without looking at its assets when the firm
+    /// alone fails: the index keeps only eligible firms. `plan` must be for the basis's day.
+    public static func eligibleRank(_ basis: RankBasis, plan: RankPlan) -> RankEntry? {
+        rank(basis, plan: plan, onlyEligible: true)
+    }
+
+    private static func rank(_ basis: RankBasis, plan: RankPlan, onlyEligible: Bool) -> RankEntry? {
+        let firm = basis.firm, product = plan.product
+        let firmPasses = plan.firmPasses(firm)
+        if onlyEligible && !firmPasses { return nil }
         var count = 0, uncapped: Fen = 0, bestPoints = 0
-        for (i, a) in basis.assets.enumerated() {
-            guard let term = product.terms[a.type],
-                  GateRule.assetEligible(a, ownerId: firm.id, product: product, term: term, terms: t) else { continue }
+        for i in basis.assets.indices where basis.free[i] {
+            let a = basis.assets[i], position = a.type.position
+            guard let term = plan.typeTerms[position], plan.assetPasses(a, position: position) else { continue }
             count += 1
             uncapped = Scoring.add(uncapped, GateRule.lendable(a, term))
             bestPoints = max(bestPoints, basis.points[i])
         }
         let capacity = min(uncapped, product.maxAmountFen)
         // With no amount asked, the amount is the capacity, so `uncapped ≥ amount` holds by construction.
-        let eligible = GateRule.yearsOperating(firm, years: product.minYearsOperating, asOf: asOf)
-            && GateRule.creditClean(firm)
-            && GateRule.industryAccepted(firm, product)
+        let eligible = firmPasses
             && GateRule.amountInRange(capacity, product)
-            && GateRule.termInRange(t.termMonths, product)
             && GateRule.hasEligibleAsset(count: count, uncappedFen: uncapped, amount: capacity)
+        if onlyEligible && !eligible { return nil }
         let scoreBasis = ScoreBasis(eligibleCount: count, bestPoints: bestPoints, uncappedFen: uncapped,
                                     coverageBaseFen: product.maxAmountFen)
         let centi = Scoring.centiPoints(product.weights, basis: scoreBasis, firmStrength: basis.firmStrength,

@@ -39,11 +39,10 @@ struct PackedKey: Comparable, Sendable {
 
 /// Ranking firms under products: every key the index holds is made here.
 enum IndexRanking {
-    static func key(for basis: MatchEngine.RankBasis, under product: MatchProduct) throws -> PackedKey? {
-        let entry = MatchEngine.rank(basis, product: product)
-        guard entry.eligible else { return nil }
+    static func key(for basis: MatchEngine.RankBasis, under plan: MatchEngine.RankPlan) throws -> PackedKey? {
+        guard let entry = MatchEngine.eligibleRank(basis, plan: plan) else { return nil }
         guard let key = PackedKey(CandidateKey(centiPoints: entry.centiPoints, capacityFen: entry.capacityFen, firmId: basis.firm.id))
-        else { throw MatchIndexError.keyOutOfRange(firmId: basis.firm.id, productId: product.id) }
+        else { throw MatchIndexError.keyOutOfRange(firmId: basis.firm.id, productId: plan.product.id) }
         return key
     }
 
@@ -57,43 +56,43 @@ enum IndexRanking {
     /// a firm's assets are unpacked once and ranked under every product while they are at hand.
     /// Each part sorts its own keys; the parts are then merged product by product, each part's
     /// keys freed as soon as they are merged, so the build needs little beyond the rankings.
-    static func rankAll(_ store: FirmStore, products: [MatchProduct], asOf: CivilDate) async throws -> [Int64: SortedBlocks<PackedKey>] {
+    static func rankAll(_ store: FirmStore, plans: [MatchEngine.RankPlan], asOf: CivilDate) async throws -> [Int64: SortedBlocks<PackedKey>] {
         let parts = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let per = (store.slotCount + parts - 1) / max(1, parts)
         var runs = try await withThrowingTaskGroup(of: (Int, [[PackedKey]]).self) { group in
             for part in 0..<parts {
                 let range = min(store.slotCount, part * per)..<min(store.slotCount, (part + 1) * per)
-                group.addTask { (part, try rank(store, slots: range, under: products, asOf: asOf)) }
+                group.addTask { (part, try rank(store, slots: range, under: plans, asOf: asOf)) }
             }
             var result = [[[PackedKey]]](repeating: [], count: parts)
             for try await (part, keys) in group { result[part] = keys }
             return result
         }
         var rankings: [Int64: SortedBlocks<PackedKey>] = [:]
-        for (j, product) in products.enumerated() {
+        for (j, plan) in plans.enumerated() {
             var productRuns: [[PackedKey]] = []
             for part in runs.indices {
                 productRuns.append(runs[part][j])
                 runs[part][j] = []
             }
-            rankings[product.id] = SortedBlocks(mergingSorted: productRuns)
+            rankings[plan.product.id] = SortedBlocks(mergingSorted: productRuns)
         }
         return rankings
     }
 
     /// One product's ranking over every firm (a changed product).
-    static func rank(_ store: FirmStore, under product: MatchProduct, asOf: CivilDate) throws -> SortedBlocks<PackedKey> {
-        SortedBlocks(mergingSorted: try rank(store, slots: 0..<store.slotCount, under: [product], asOf: asOf))
+    static func rank(_ store: FirmStore, under plan: MatchEngine.RankPlan, asOf: CivilDate) throws -> SortedBlocks<PackedKey> {
+        SortedBlocks(mergingSorted: try rank(store, slots: 0..<store.slotCount, under: [plan], asOf: asOf))
     }
 
     /// The sorted keys of the firms in `slots` under each product, in the products' order.
-    static func rank(_ store: FirmStore, slots: Range<Int>, under products: [MatchProduct], asOf: CivilDate) throws -> [[PackedKey]] {
-        var keys = [[PackedKey]](repeating: [], count: products.count)
+    static func rank(_ store: FirmStore, slots: Range<Int>, under plans: [MatchEngine.RankPlan], asOf: CivilDate) throws -> [[PackedKey]] {
+        var keys = [[PackedKey]](repeating: [], count: plans.count)
         for j in keys.indices { keys[j].reserveCapacity(slots.count) }
         for slot in slots {
             guard let basis = basis(store, Int32(slot), asOf: asOf) else { continue }
-            for (j, product) in products.enumerated() {
-                if let key = try key(for: basis, under: product) { keys[j].append(key) }
+            for j in plans.indices {
+                if let key = try key(for: basis, under: plans[j]) { keys[j].append(key) }
             }
         }
         for j in keys.indices { keys[j].sort() }

@@ -18,6 +18,8 @@ public actor MatchIndex {
     public private(set) var asOf: CivilDate
     private var store = FirmStore()
     private var products: [Int64: MatchProduct] = [:]
+    /// Each product prepared for ranking on `asOf` (`MatchEngine.RankPlan`), made with the products.
+    private var plans: [Int64: MatchEngine.RankPlan] = [:]
     private var licences: [MatchLicence] = []
     /// Each product's eligible firms, best first. A firm's old key is not kept anywhere: it is
     /// ranked again from its old rows to be removed (the key depends on nothing else while the
@@ -123,11 +125,12 @@ public actor MatchIndex {
         let (fresh, head) = try await Self.load(repository)
         let read = ContinuousClock.now
         let products = Dictionary(uniqueKeysWithValues: head.products.map { ($0.id, $0) })
-        let rankings = try await IndexRanking.rankAll(fresh, products: Array(products.values), asOf: day)
+        let plans = products.mapValues { MatchEngine.RankPlan($0, asOf: day) }
+        let rankings = try await IndexRanking.rankAll(fresh, plans: Array(plans.values), asOf: day)
         lastBuild = (read - started, ContinuousClock.now - read)
         // Swapped in whole, so no question sees half a build. Until here the previous build is held
         // too: a new day's rebuild briefly needs twice the index's memory.
-        (store, self.products, licences, self.rankings) = (fresh, products, head.licences, rankings)
+        (store, self.products, self.plans, licences, self.rankings) = (fresh, products, plans, head.licences, rankings)
         asOf = day
         clock = head.clock
         loaded = true
@@ -164,11 +167,14 @@ public actor MatchIndex {
         let fresh = try await repository.products(ids)
         for id in ids {
             products[id] = nil
+            plans[id] = nil
             rankings[id] = nil
         }
         for product in fresh {
+            let plan = MatchEngine.RankPlan(product, asOf: asOf)
             products[product.id] = product
-            rankings[product.id] = try IndexRanking.rank(store, under: product, asOf: asOf)
+            plans[product.id] = plan
+            rankings[product.id] = try IndexRanking.rank(store, under: plan, asOf: asOf)
         }
     }
 
@@ -176,12 +182,12 @@ public actor MatchIndex {
         let reloaded = Dictionary(grouping: changes.assets, by: \.firmId)
         let current = Dictionary(uniqueKeysWithValues: changes.firms.map { ($0.id, $0) })
         let ids = changes.firmIds.sorted()
-        let products = Array(self.products.values)
+        let plans = Array(self.plans.values)
         // Old keys first, from the rows they were ranked from.
         for id in ids {
             guard let slot = store.slot(of: id), let basis = IndexRanking.basis(store, slot, asOf: asOf) else { continue }
-            for product in products {
-                if let old = try IndexRanking.key(for: basis, under: product) { rankings[product.id]?.remove(old) }
+            for plan in plans {
+                if let old = try IndexRanking.key(for: basis, under: plan) { rankings[plan.product.id]?.remove(old) }
             }
             store.forgetMarks(slot)
         }
@@ -204,9 +210,9 @@ public actor MatchIndex {
         for slot in placed {
             store.noteMarks(slot)
             guard let basis = IndexRanking.basis(store, slot, asOf: asOf) else { continue }
-            for product in products {
-                guard let key = try IndexRanking.key(for: basis, under: product) else { continue }
-                rankings[product.id, default: SortedBlocks()].insert(key)
+            for plan in plans {
+                guard let key = try IndexRanking.key(for: basis, under: plan) else { continue }
+                rankings[plan.product.id, default: SortedBlocks()].insert(key)
             }
         }
     }
