@@ -15,8 +15,15 @@ struct FirmStore: Sendable {
     private(set) var markOwners: [Int64: Int64] = [:]
     private(set) var assetCount = 0
     private var strings: Set<String> = []
-    /// While loading, the assets of the firm being read (the snapshot comes ordered by firm).
-    private var loading: (slot: Int32, assets: [MatchAsset])?
+    /// While loading, the assets read so far, packed, with their firms' slots.
+    private var arriving = Arriving()
+
+    private struct Arriving: Sendable {
+        var rows: [PackedAsset] = []
+        var slots: [Int32] = []
+        /// Assets that do not pack, by slot: their firms are kept wide.
+        var wide: [Int32: [MatchAsset]] = [:]
+    }
 
     var firmCount: Int { slots.count }
     var slotCount: Int { firms.count }
@@ -94,22 +101,53 @@ struct FirmStore: Sendable {
         for asset in assets(slot) where asset.type == .giCollectiveMark { markOwners[asset.id] = owner }
     }
 
-    // MARK: Loading from a snapshot (firms first, then assets ordered by firm)
+    // MARK: Loading from a snapshot (firms first, then assets in any order)
 
+    /// Adds an asset read from a snapshot; `finishLoading` gives each firm its assets.
     mutating func load(_ asset: MatchAsset) {
-        if let current = loading, current.slot != slots[asset.firmId] { finishLoading() }
-        if loading == nil {
-            guard let slot = slots[asset.firmId] else { return }
-            loading = (slot, [])
+        guard let slot = slots[asset.firmId] else { return }
+        if let row = PackedAsset(asset) {
+            arriving.rows.append(row)
+            arriving.slots.append(slot)
+        } else {
+            arriving.wide[slot, default: []].append(asset)
         }
-        loading?.assets.append(asset)
     }
 
+    /// Hands the loaded assets to their firms, each firm's in id order in an array of exactly
+    /// their count: counted first, then placed (a counting sort by slot).
     mutating func finishLoading() {
-        guard let (slot, assets) = loading else { return }
-        loading = nil
-        setAssets(assets, slot: slot)
-        noteMarks(slot)
+        let loaded = arriving
+        arriving = Arriving()
+        var counts = [Int](repeating: 0, count: firms.count)
+        for slot in loaded.slots { counts[Int(slot)] += 1 }
+        var lists = counts.map { n in
+            var list: [PackedAsset] = []
+            list.reserveCapacity(n)
+            return list
+        }
+        for (row, slot) in zip(loaded.rows, loaded.slots) { lists[Int(slot)].append(row) }
+        for s in lists.indices where !lists[s].isEmpty || loaded.wide[Int32(s)] != nil {
+            let slot = Int32(s)
+            if let wide = loaded.wide[slot], let id = firms[s]?.id {
+                let all = lists[s].map { $0.unpacked(firmId: id) } + wide
+                setAssets(all.sorted { $0.id < $1.id }, slot: slot)
+            } else {
+                lists[s].sort { $0.id < $1.id }
+                place(lists[s], slot: slot)
+            }
+            lists[s] = []
+            noteMarks(slot)
+        }
+    }
+
+    /// `setAssets` for rows already packed.
+    private mutating func place(_ rows: [PackedAsset], slot: Int32) {
+        let s = Int(slot)
+        assetCount += rows.count - (wide[slot]?.count ?? packed[s].count)
+        packed[s] = rows
+        wide[slot] = nil
+        heldTypes[s] = rows.reduce(0) { $0 | (1 << $1.type) }
     }
 
     static func bit(_ type: IPType) -> UInt8 { 1 << UInt8(PackedAsset.types.firstIndex(of: type)!) }
