@@ -9,6 +9,13 @@ public final class GateMemo {
         let assetId: Int64
         /// The product's term the verdict depends on (the loan's months, a minimum, a window).
         let term: Int64
+
+        /// Not the code: a raw-valued enum hashes its string. An asset's few gates under one term
+        /// share a bucket and are told apart by `==`.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(assetId)
+            hasher.combine(term)
+        }
     }
 
     private var gates: [Key: GateResult] = [:]

@@ -60,6 +60,10 @@ extension MatchEngine {
 }
 
 extension IPType {
+    /// By the case, not the raw string (which a raw-valued enum hashes by default): the engine
+    /// looks a product's terms up by type for every asset it judges.
+    public func hash(into hasher: inout Hasher) { hasher.combine(position) }
+
     /// The type's place in `allCases`, for tables indexed by type.
     public var position: Int {
         switch self {
