@@ -106,7 +106,7 @@ extension AssetInput {
                                      (grant, "grantDate", Label("授权公告日", "The grant date")),
                                      (registration, "registrationDate", Label("注册日", "The registration date")),
                                      (firstUse, "firstUseDate", Label("首次使用日", "The first use date"))] {
-            c.ordered(date, today, field: field, earlierLabel: label, laterLabel: Label("今天", "today"))
+            c.notAfter(today: today, date, field: field, label: label)
         }
         c.ordered(filing, grant, field: "grantDate", earlierLabel: Label("申请日", "the filing date"),
                   laterLabel: Label("授权公告日", "The grant date"))

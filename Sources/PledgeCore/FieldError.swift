@@ -124,6 +124,11 @@ public struct Checker: Sendable {
                           zh: "\(laterLabel.zh)（\(later)）不能早于\(earlierLabel.zh)（\(earlier)）",
                           en: "\(laterLabel.en) (\(later)) must not be before \(earlierLabel.en) (\(earlier))"))
     }
+
+    /// A date that may not lie in the future: on or before `today`.
+    public mutating func notAfter(today: CivilDate, _ date: CivilDate?, field: String, label: Label) {
+        ordered(date, today, field: field, earlierLabel: label, laterLabel: Label("今天", "today"))
+    }
 }
 
 /// A field's name as people read it, in both languages.

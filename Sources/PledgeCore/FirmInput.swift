@@ -1,11 +1,12 @@
-/// A firm as a client submits it (dates as text), before validation.
-public struct FirmInput: Sendable {
+/// A firm as a client submits it (`FirmInput`: its size and founding date as text, before
+/// validation) and as validated, ready to store (`FirmFields`): one list of fields for both.
+public struct FirmProfile<Size: Sendable, Day: Sendable>: Sendable {
     public var creditCode: String
     public var name: String
     public var industryCode: String
     public var town: String
-    public var size: String
-    public var foundedOn: String
+    public var size: Size
+    public var foundedOn: Day
     public var annualRevenueFen: Fen?
     public var rdExpenseFen: Fen?
     public var totalAssetsFen: Fen?
@@ -16,8 +17,8 @@ public struct FirmInput: Sendable {
     public var ipDemonstration: Bool
     public var badCredit: Bool
 
-    public init(creditCode: String, name: String, industryCode: String, town: String, size: String,
-                foundedOn: String, annualRevenueFen: Fen? = nil, rdExpenseFen: Fen? = nil,
+    public init(creditCode: String, name: String, industryCode: String, town: String, size: Size,
+                foundedOn: Day, annualRevenueFen: Fen? = nil, rdExpenseFen: Fen? = nil,
                 totalAssetsFen: Fen? = nil, totalLiabilitiesFen: Fen? = nil, employees: Int? = nil,
                 highTech: Bool = false, specialized: Bool = false, ipDemonstration: Bool = false,
                 badCredit: Bool = false) {
@@ -28,7 +29,14 @@ public struct FirmInput: Sendable {
         self.employees = employees; self.highTech = highTech; self.specialized = specialized
         self.ipDemonstration = ipDemonstration; self.badCredit = badCredit
     }
+}
 
+extension FirmProfile: Equatable where Size: Equatable, Day: Equatable {}
+
+public typealias FirmInput = FirmProfile<String, String>
+public typealias FirmFields = FirmProfile<FirmSize, CivilDate>
+
+extension FirmInput {
     public func validated(today: CivilDate) throws(ValidationFailure) -> FirmFields {
         var c = Checker()
         let code = CreditCode.normalize(creditCode)
@@ -38,8 +46,7 @@ public struct FirmInput: Sendable {
         let town = c.text(town, field: "town", label: Label("所在园区/镇街", "Park or town"), max: 100)
         let size = FirmSize.parse(size, field: "size", label: Label("企业规模", "Firm size"), into: &c)
         let founded = c.date(foundedOn, field: "foundedOn", label: Label("成立日期", "Founding date"))
-        c.ordered(founded, today, field: "foundedOn", earlierLabel: Label("成立日期", "the founding date"),
-                  laterLabel: Label("今天", "today"))
+        c.notAfter(today: today, founded, field: "foundedOn", label: Label("成立日期", "the founding date"))
         for (value, field, label) in [
             (annualRevenueFen, "annualRevenueFen", Label("年营业收入", "Annual revenue")),
             (rdExpenseFen, "rdExpenseFen", Label("研发费用", "R&D expense")),
@@ -75,42 +82,5 @@ public struct FirmInput: Sendable {
                          zh: "统一社会信用代码校验位错误：应为“\(expected)”，实际为“\(found)”（GB 32100-2015）",
                          en: "Check character is '\(found)' but GB 32100-2015 gives '\(expected)'")
         }
-    }
-}
-
-/// A validated firm, ready to store.
-public struct FirmFields: Sendable, Equatable {
-    public var creditCode: String
-    public var name: String
-    public var industryCode: String
-    public var town: String
-    public var size: FirmSize
-    public var foundedOn: CivilDate
-    public var annualRevenueFen: Fen?
-    public var rdExpenseFen: Fen?
-    public var totalAssetsFen: Fen?
-    public var totalLiabilitiesFen: Fen?
-    public var employees: Int?
-    public var highTech: Bool
-    public var specialized: Bool
-    public var ipDemonstration: Bool
-    public var badCredit: Bool
-
-    public init(creditCode: String, name: String, industryCode: String, town: String, size: FirmSize, foundedOn: CivilDate, annualRevenueFen: Fen?, rdExpenseFen: Fen?, totalAssetsFen: Fen?, totalLiabilitiesFen: Fen?, employees: Int?, highTech: Bool, specialized: Bool, ipDemonstration: Bool, badCredit: Bool) {
-        self.creditCode = creditCode
-        self.name = name
-        self.industryCode = industryCode
-        self.town = town
-        self.size = size
-        self.foundedOn = foundedOn
-        self.annualRevenueFen = annualRevenueFen
-        self.rdExpenseFen = rdExpenseFen
-        self.totalAssetsFen = totalAssetsFen
-        self.totalLiabilitiesFen = totalLiabilitiesFen
-        self.employees = employees
-        self.highTech = highTech
-        self.specialized = specialized
-        self.ipDemonstration = ipDemonstration
-        self.badCredit = badCredit
     }
 }

@@ -1,16 +1,24 @@
-/// A licence to use a GI collective mark, as submitted (地理标志集体商标使用许可).
-public struct LicenceInput: Sendable {
+/// A licence to use a GI collective mark (地理标志集体商标使用许可), as submitted (`LicenceInput`, its
+/// dates as text) and as validated (`LicenceFields`): one list of fields, the dates' form aside.
+public struct GILicence<Day: Sendable>: Sendable {
     public var firmId: Int64
     public var markAssetId: Int64
     public var licenceNumber: String
-    public var validFrom: String
-    public var validUntil: String
+    public var validFrom: Day
+    public var validUntil: Day
 
-    public init(firmId: Int64, markAssetId: Int64, licenceNumber: String, validFrom: String, validUntil: String) {
+    public init(firmId: Int64, markAssetId: Int64, licenceNumber: String, validFrom: Day, validUntil: Day) {
         self.firmId = firmId; self.markAssetId = markAssetId; self.licenceNumber = licenceNumber
         self.validFrom = validFrom; self.validUntil = validUntil
     }
+}
 
+extension GILicence: Equatable where Day: Equatable {}
+
+public typealias LicenceInput = GILicence<String>
+public typealias LicenceFields = GILicence<CivilDate>
+
+extension LicenceInput {
     public func validated() throws(ValidationFailure) -> LicenceFields {
         var c = Checker()
         let number = c.text(licenceNumber, field: "licenceNumber", label: Label("许可编号", "Licence number"), max: 80)
@@ -20,18 +28,5 @@ public struct LicenceInput: Sendable {
                   laterLabel: Label("许可截止日", "The licence end"), allowEqual: false)
         try c.finish()
         return LicenceFields(firmId: firmId, markAssetId: markAssetId, licenceNumber: number, validFrom: from!, validUntil: until!)
-    }
-}
-
-public struct LicenceFields: Sendable, Equatable {
-    public var firmId: Int64
-    public var markAssetId: Int64
-    public var licenceNumber: String
-    public var validFrom: CivilDate
-    public var validUntil: CivilDate
-
-    public init(firmId: Int64, markAssetId: Int64, licenceNumber: String, validFrom: CivilDate, validUntil: CivilDate) {
-        self.firmId = firmId; self.markAssetId = markAssetId; self.licenceNumber = licenceNumber
-        self.validFrom = validFrom; self.validUntil = validUntil
     }
 }

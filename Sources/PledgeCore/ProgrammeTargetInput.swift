@@ -1,16 +1,25 @@
-/// A programme target (目标): cumulative financing and beneficiary firms by a deadline.
-public struct ProgrammeTargetInput: Sendable {
+/// A programme target (目标): cumulative financing and beneficiary firms by a deadline, as submitted
+/// (`ProgrammeTargetInput`, its dates as text) and as validated (`ProgrammeTargetFields`): one list of
+/// fields, the dates' form aside.
+public struct ProgrammeTarget<Day: Sendable>: Sendable {
     public var name: String
-    public var baselineDate: String
-    public var deadline: String
+    public var baselineDate: Day
+    public var deadline: Day
     public var amountFen: Fen
     public var firmCount: Int
 
-    public init(name: String, baselineDate: String, deadline: String, amountFen: Fen, firmCount: Int) {
+    public init(name: String, baselineDate: Day, deadline: Day, amountFen: Fen, firmCount: Int) {
         self.name = name; self.baselineDate = baselineDate; self.deadline = deadline
         self.amountFen = amountFen; self.firmCount = firmCount
     }
+}
 
+extension ProgrammeTarget: Equatable where Day: Equatable {}
+
+public typealias ProgrammeTargetInput = ProgrammeTarget<String>
+public typealias ProgrammeTargetFields = ProgrammeTarget<CivilDate>
+
+extension ProgrammeTargetInput {
     public func validated() throws(ValidationFailure) -> ProgrammeTargetFields {
         var c = Checker()
         let name = c.text(name, field: "name", label: Label("目标名称", "Target name"), max: 200)
@@ -23,21 +32,5 @@ public struct ProgrammeTargetInput: Sendable {
         try c.finish()
         return ProgrammeTargetFields(name: name, baselineDate: baseline!, deadline: deadline!,
                                      amountFen: amountFen, firmCount: firmCount)
-    }
-}
-
-public struct ProgrammeTargetFields: Sendable, Equatable {
-    public var name: String
-    public var baselineDate: CivilDate
-    public var deadline: CivilDate
-    public var amountFen: Fen
-    public var firmCount: Int
-
-    public init(name: String, baselineDate: CivilDate, deadline: CivilDate, amountFen: Fen, firmCount: Int) {
-        self.name = name
-        self.baselineDate = baselineDate
-        self.deadline = deadline
-        self.amountFen = amountFen
-        self.firmCount = firmCount
     }
 }

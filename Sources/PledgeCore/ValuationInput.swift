@@ -21,8 +21,7 @@ public struct ValuationInput: Sendable {
         c.amount(valueFen, field: "valueFen", label: Label("评估价值", "Appraised value"))
         let date = c.date(valuationDate, field: "valuationDate", label: Label("评估基准日", "Valuation date"))
         let until = c.date(validUntil, field: "validUntil", label: Label("有效期截止日", "Valid-until date"))
-        c.ordered(date, today, field: "valuationDate", earlierLabel: Label("评估基准日", "The valuation date"),
-                  laterLabel: Label("今天", "today"))
+        c.notAfter(today: today, date, field: "valuationDate", label: Label("评估基准日", "The valuation date"))
         c.ordered(date, until, field: "validUntil", earlierLabel: Label("评估基准日", "the valuation date"),
                   laterLabel: Label("有效期截止日", "The valid-until date"), allowEqual: false)
         let report = c.text(reportNumber, field: "reportNumber", label: Label("报告编号", "Report number"), max: 80)

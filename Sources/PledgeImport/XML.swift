@@ -112,21 +112,6 @@ struct XMLScanner {
         var needs = false
         for u in s.utf8 where u == 38 || u == 60 || u == 62 || u == 34 || u < 32 { needs = true; break }
         guard needs else { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 16)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n", "\t", "\r": out.unicodeScalars.append(ch)
-            default:
-                // XML 1.0 cannot carry other control characters; they are dropped.
-                if ch.value < 32 { continue }
-                out.unicodeScalars.append(ch)
-            }
-        }
-        return out
+        return Markup.escape(s, apostrophe: false, dropControls: true)
     }
 }

@@ -38,14 +38,10 @@ public struct ExportScope: Sendable, Equatable {
 
 /// Reads the tables out in the import's layout. Queries go through `Database`, so inside a request
 /// they run on its connection and in its transaction (a bank officer's under row-level security).
-public struct ExportService: Sendable {
-    let client: Database
-    let logger: Logger
+public struct ExportService: StoreBacked {
+    package let access: StoreAccess
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     static func headers(_ kind: ImportKind, _ keys: [String]) -> [String] {
         keys.map { k in kind.fields.first { $0.key == k }!.header }

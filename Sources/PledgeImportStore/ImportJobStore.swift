@@ -61,37 +61,22 @@ public struct NewImportJob: Sendable {
     }
 }
 
-/// A job a worker claimed: what it needs to run the import.
+/// A job a worker claimed: the job as it was queued, with its id and how often it has been tried.
+@dynamicMemberLookup
 public struct ClaimedImportJob: Sendable {
     public var id: Int64
-    public var kind: ImportKind
-    public var dryRun: Bool
-    public var skipInvalid: Bool
-    public var sheet: String?
-    public var fileName: String
-    public var format: SourceFile.Format
-    public var file: [UInt8]
-    public var actor: String
-    public var requestId: String?
     public var attempts: Int
+    public var queued: NewImportJob
+
+    public subscript<T>(dynamicMember field: KeyPath<NewImportJob, T>) -> T { queued[keyPath: field] }
 }
 
 /// The import jobs' table. Every query goes through `Database`, so a request's insert joins its
 /// transaction and a worker's queries run on the connection it leased.
-public struct ImportJobStore: Sendable {
-    let client: Database
-    let logger: Logger
+public struct ImportJobStore: StoreBacked {
+    package let access: StoreAccess
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = Database(client)
-        self.logger = logger
-    }
-
-    static let columns = """
-        id, kind, status, dry_run, skip_invalid, file_name, format, encoding, sheet, file_bytes, created_at, started_at,
-        finished_at, phase, done, total, rows_read, rows_valid, rows_refused, inserted, updated, unchanged, written, issue_count,
-        coalesce(ignored_headers, '{}'), rejects IS NOT NULL, error_code, error_zh, error_en
-        """
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     public func create(_ job: NewImportJob) async throws -> ImportJobRecord {
         let hash = job.sha256
@@ -146,16 +131,18 @@ public struct ImportJobStore: Sendable {
                         WHERE status = 'queued'
                            OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => \(Double(staleAfterSeconds))))
                         ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
-            RETURNING id, kind, dry_run, skip_invalid, sheet, file_name, format, coalesce(file, ''::bytea), actor, request_id, attempts
+            RETURNING id, kind, dry_run, skip_invalid, sheet, file_name, format, coalesce(file, ''::bytea), actor, request_id, attempts,
+                      encoding, file_sha256
             """, logger: logger)
         for try await row in rows {
             let c = try row.makeRandomAccess()
-            return ClaimedImportJob(
-                id: try c[0].decode(Int64.self), kind: ImportKind(rawValue: try c[1].decode(String.self)) ?? .firms,
+            return ClaimedImportJob(id: try c[0].decode(Int64.self), attempts: try c[10].decode(Int.self), queued: NewImportJob(
+                kind: ImportKind(rawValue: try c[1].decode(String.self)) ?? .firms,
                 dryRun: try c[2].decode(Bool.self), skipInvalid: try c[3].decode(Bool.self), sheet: try c[4].decode(String?.self),
                 fileName: try c[5].decode(String.self), format: SourceFile.Format(rawValue: try c[6].decode(String.self)) ?? .csv,
-                file: Array(buffer: try c[7].decode(ByteBuffer.self)), actor: try c[8].decode(String.self),
-                requestId: try c[9].decode(String?.self), attempts: try c[10].decode(Int.self))
+                encoding: try c[11].decode(String?.self), file: Array(buffer: try c[7].decode(ByteBuffer.self)),
+                sha256: Array(buffer: try c[12].decode(ByteBuffer.self)), actor: try c[8].decode(String.self),
+                requestId: try c[9].decode(String?.self)))
         }
         return nil
     }
@@ -220,6 +207,13 @@ public struct ImportJobStore: Sendable {
         let stopping = o.issues.contains { $0.line == nil } || (!o.issues.isEmpty && !skipInvalid)
         return stopping ? .refused : .succeeded
     }
+
+    /// The columns `decode` reads, by name.
+    static let columns = """
+        id, kind, status, dry_run, skip_invalid, file_name, format, encoding, sheet, file_bytes, created_at, started_at,
+        finished_at, phase, done, total, rows_read, rows_valid, rows_refused, inserted, updated, unchanged, written, issue_count,
+        coalesce(ignored_headers, '{}'), rejects IS NOT NULL, error_code, error_zh, error_en
+        """
 
     static func decode(_ row: PostgresRow) throws -> ImportJobRecord {
         let c = try row.makeRandomAccess()

@@ -12,7 +12,6 @@ extension APIProblem {
         case .notFound: .notFound
         case .stale: .preconditionFailed
         }
-        self.init(status, code: error.code, zh: error.zh, en: error.en, field: error.field, errors: error.errors,
-                  currentVersion: error.currentVersion)
+        self.init(status, error.refusal)
     }
 }

@@ -1,22 +1,29 @@
 import HTTPTypes
 import PledgeCore
+import PledgeWorkflows
 
 /// An error the API reports as RFC 9457 problem details, with a stable code and both languages.
+@dynamicMemberLookup
 public struct APIProblem: Error, Sendable {
     public var status: HTTPResponse.Status
-    public var code: String
-    public var zh: String
-    public var en: String
-    public var field: String?
-    public var errors: [FieldError]
-    public var currentVersion: Int?
+    public var refusal: Refusal
     /// On 429: seconds until a retry can succeed (sent as Retry-After).
     public var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, code: String, zh: String, en: String, field: String? = nil,
                 errors: [FieldError] = [], currentVersion: Int? = nil, retryAfter: Int? = nil) {
-        self.status = status; self.code = code; self.zh = zh; self.en = en; self.field = field
-        self.errors = errors; self.currentVersion = currentVersion; self.retryAfter = retryAfter
+        self.init(status, Refusal(code: code, zh: zh, en: en, field: field, errors: errors, currentVersion: currentVersion),
+                  retryAfter: retryAfter)
+    }
+
+    public init(_ status: HTTPResponse.Status, _ refusal: Refusal, retryAfter: Int? = nil) {
+        (self.status, self.refusal, self.retryAfter) = (status, refusal, retryAfter)
+    }
+
+    /// The refusal's parts as the problem's own: `problem.code`, `problem.field`.
+    public subscript<T>(dynamicMember part: WritableKeyPath<Refusal, T>) -> T {
+        get { refusal[keyPath: part] }
+        set { refusal[keyPath: part] = newValue }
     }
 
     static func badParameter(_ field: String, zh: String, en: String) -> APIProblem {

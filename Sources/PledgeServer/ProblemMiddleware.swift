@@ -65,25 +65,33 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case let p as APIProblem: return p
         case let w as WorkflowError: return APIProblem(w)
-        case is NIOTooManyBytesError:
-            return APIProblem(.contentTooLarge, code: "body_too_large", zh: "请求体超过 1 MiB", en: "The request body is over 1 MiB")
-        case let v as ValidationFailure:
-            let first = v.errors.first
-            return APIProblem(.unprocessableContent, code: first?.code ?? "invalid", zh: first?.zh ?? "输入无效",
-                              en: first?.en ?? "Invalid input", field: first?.field, errors: v.errors)
+        case is NIOTooManyBytesError: return bodyTooLarge
+        case let v as ValidationFailure: return APIProblem(WorkflowError(v))
         case let s as StoreError: return problem(for: s)
         case let d as DecodingError: return problem(for: d)
         case let s as ServerError: return problem(for: s)
-        case let h as HTTPError where h.status == .contentTooLarge:
-            return APIProblem(.contentTooLarge, code: "body_too_large", zh: "请求体超过 1 MiB", en: "The request body is over 1 MiB")
-        case let h as HTTPError where h.status == .notFound:
-            return APIProblem(.notFound, code: "no_route", zh: "没有这个地址", en: "No such endpoint")
-        case let h as HTTPError where h.status == .methodNotAllowed:
-            return APIProblem(.methodNotAllowed, code: "method_not_allowed", zh: "不支持该请求方法", en: "Method not allowed")
-        case let h as HTTPError where h.status.kind == .clientError:
-            return APIProblem(h.status, code: "bad_request", zh: "请求无效", en: h.body ?? h.status.reasonPhrase)
-        default:
-            return APIProblem(.internalServerError, code: "internal_error", zh: "服务器内部错误，已记录", en: "Internal error; it has been logged")
+        case let h as HTTPError: return problem(for: h)
+        default: return internalError
+        }
+    }
+
+    static var bodyTooLarge: APIProblem {
+        APIProblem(.contentTooLarge, code: "body_too_large", zh: "请求体超过 1 MiB", en: "The request body is over 1 MiB")
+    }
+
+    static var internalError: APIProblem {
+        APIProblem(.internalServerError, code: "internal_error", zh: "服务器内部错误，已记录", en: "Internal error; it has been logged")
+    }
+
+    /// The router's own refusals (no route, a method it does not serve, a body over the limit).
+    static func problem(for h: HTTPError) -> APIProblem {
+        switch h.status {
+        case .contentTooLarge: bodyTooLarge
+        case .notFound: APIProblem(.notFound, code: "no_route", zh: "没有这个地址", en: "No such endpoint")
+        case .methodNotAllowed: APIProblem(.methodNotAllowed, code: "method_not_allowed", zh: "不支持该请求方法", en: "Method not allowed")
+        case let status where status.kind == .clientError:
+            APIProblem(status, code: "bad_request", zh: "请求无效", en: h.body ?? status.reasonPhrase)
+        default: internalError
         }
     }
 
@@ -93,14 +101,18 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             || inner is NIOTooManyBytesError {
             return problem(for: inner)
         }
-        let cause = "\(inner)"
         if missesRequiredIfMatch(error) {
             return APIProblem(.preconditionRequired, code: "if_match_required",
                               zh: "修改前请在 If-Match 头中带上读取到的版本（ETag）",
                               en: "Send the version you read (its ETag) in If-Match", field: "If-Match")
         }
-        switch error.httpStatus {
-        case .unsupportedMediaType where error.operationID == "createImport":
+        return problem(status: error.httpStatus, operationID: error.operationID, cause: "\(inner)")
+    }
+
+    /// A request the generated code refused before its handler ran, by the status it chose.
+    static func problem(status: HTTPResponse.Status, operationID: String, cause: String) -> APIProblem {
+        switch status {
+        case .unsupportedMediaType where operationID == "createImport":
             return APIProblem(.unsupportedMediaType, code: "unsupported_media_type",
                               zh: "请上传文件：请求体为 text/csv、.xlsx 或 application/octet-stream，或 multipart/form-data 的 file 部分",
                               en: "Upload a file: a text/csv, .xlsx or application/octet-stream body, or the part file of multipart/form-data",
@@ -114,7 +126,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let status where status.kind == .clientError:
             return APIProblem(.badRequest, code: "bad_request", zh: "请求格式错误：\(cause)", en: "Malformed request: \(cause)")
         default:
-            return APIProblem(.internalServerError, code: "internal_error", zh: "服务器内部错误，已记录", en: "Internal error; it has been logged")
+            return internalError
         }
     }
 

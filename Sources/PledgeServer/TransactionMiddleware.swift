@@ -45,30 +45,16 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
         let key = try ConsoleSession.isConsole(request.uri.path) ? ConsoleSession.formKey(String(buffer: body)) : idempotencyKey(request)
         let principal = RequestPrincipal.current
         let scope = principal?.actor ?? "anonymous"
-        let hash = IdempotencyRepository.hash(method: request.method.rawValue, path: request.uri.description,
-                                              body: Array(buffer: body))
+        let claim = IdempotencyClaim(keys: IdempotencyRepository(logger: context.logger), scope: scope, key: key,
+                                     hash: IdempotencyRepository.hash(method: request.method.rawValue, path: request.uri.description,
+                                                                      body: Array(buffer: body)))
         let session = Database.Session(actor: scope, requestId: context.id, settings: principal.map(WriteTransaction.settings) ?? [:],
                                        databaseRole: .app, credential: RequestOrigin.current.credential)
-        let keys = IdempotencyRepository(logger: context.logger)
         for attempt in 1...attempts {
             do {
                 return try await database.inRequestTransaction(session, logger: context.logger) { conn in
-                    if let key {
-                        switch try await keys.claim(conn, scope: scope, key: key, requestHash: hash) {
-                        case .inFlight: throw WriteTransaction.inFlight
-                        case .mismatch: throw WriteTransaction.mismatch
-                        case .replay(let stored): return (WriteTransaction.response(stored, replayed: true), false)
-                        case .first: break
-                        }
-                    }
-                    let response = try await next(request, context)
-                    let stored = try await WriteTransaction.store(response)
-                    // A console form that worked answers 303 to the page that shows the result.
-                    let succeeded = response.status.kind == .successful || response.status == .seeOther
-                    // A response marked no-store (a new token's secret) is never kept for replays.
-                    let keep = response.headers[.cacheControl]?.contains("no-store") != true
-                    if succeeded, keep, let key { try await keys.save(conn, scope: scope, key: key, requestHash: hash, response: stored) }
-                    return (WriteTransaction.response(stored, replayed: false), succeeded)
+                    if let replay = try await claim.replay(conn) { return (replay, false) }
+                    return try await Self.answer(request, context: context, next: next, saving: claim, on: conn)
                 }
             } catch where attempt < attempts && WriteTransaction.isRetryable(error) {
                 context.logger.notice("Retrying a write after a serialization failure", metadata: ["attempt": "\(attempt)"])
@@ -76,6 +62,20 @@ struct TransactionMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         throw APIProblem(.serviceUnavailable, code: "busy", zh: "数据库繁忙，请稍后重试", en: "The database is busy; try again")
+    }
+
+    /// Runs the handler inside the write's transaction and keeps a successful answer for replays;
+    /// the flag says whether the transaction commits.
+    private static func answer(_ request: Request, context: Context, next: (Request, Context) async throws -> Response,
+                               saving claim: IdempotencyClaim, on conn: PostgresConnection) async throws -> (Response, Bool) {
+        let response = try await next(request, context)
+        let stored = try await WriteTransaction.store(response)
+        // A console form that worked answers 303 to the page that shows the result.
+        let succeeded = response.status.kind == .successful || response.status == .seeOther
+        // A response marked no-store (a new token's secret) is never kept for replays.
+        let keep = response.headers[.cacheControl]?.contains("no-store") != true
+        if succeeded, keep { try await claim.save(conn, stored) }
+        return (WriteTransaction.response(stored, replayed: false), succeeded)
     }
 
     /// A bank officer's reads run in a transaction as the application role, with their bank set, so
@@ -163,6 +163,31 @@ enum WriteTransaction {
             }
         }
         return false
+    }
+}
+
+/// A write's Idempotency-Key (if it has one) with the scope and request hash it is stored under.
+struct IdempotencyClaim: Sendable {
+    let keys: IdempotencyRepository
+    let scope: String
+    let key: String?
+    let hash: [UInt8]
+
+    /// Claims the key in the transaction: the stored response when this is a replay, nil when the
+    /// request is to run; a key in use by a running or a different request is refused.
+    func replay(_ conn: PostgresConnection) async throws -> Response? {
+        guard let key else { return nil }
+        switch try await keys.claim(conn, scope: scope, key: key, requestHash: hash) {
+        case .inFlight: throw WriteTransaction.inFlight
+        case .mismatch: throw WriteTransaction.mismatch
+        case .replay(let stored): return WriteTransaction.response(stored, replayed: true)
+        case .first: return nil
+        }
+    }
+
+    func save(_ conn: PostgresConnection, _ response: StoredResponse) async throws {
+        guard let key else { return }
+        try await keys.save(conn, scope: scope, key: key, requestHash: hash, response: response)
     }
 }
 

@@ -13,41 +13,28 @@ public struct AssetFilter: Sendable {
 
 /// IP assets with their co-owners. An asset's owner firm is fixed once stored: it is the
 /// distribution key, and a change of owner is a transfer, not an edit.
-public struct AssetRepository: Sendable {
-    let client: Database
-    let logger: Logger
-    var versioned: Versioned { Versioned(client: client, logger: logger, table: "ip_assets", entity: "asset") }
+public struct AssetRepository: VersionedTable {
+    package let access: StoreAccess
+    package static let table = "ip_assets", entity = "asset"
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
-
-    static let columns = """
-        a.id, a.firm_id, a.type, a.number, a.title, a.filing_date, a.grant_date, a.registration_date, a.first_use_date,
-        a.expiry_date, a.renewal_count, a.legal_status, a.ipc_classes, a.nice_classes, a.claims, a.forward_citations,
-        a.family_size, a.licences, a.litigations, a.version, a.created_at, a.updated_at, a.archived_at,
-        coalesce((SELECT jsonb_agg(jsonb_build_object('name', o.name, 'creditCode', o.credit_code, 'shareBp', o.share_bp,
-                  'consentToPledge', o.consent_to_pledge) ORDER BY o.position)
-                  FROM ip_asset_co_owners o WHERE o.firm_id = a.firm_id AND o.asset_id = a.id), '[]') AS co_owners
-        """
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     public func create(_ f: AssetFields) async throws -> Stored<AssetFields> {
-        try await mapped {
-            try await client.withTransaction(logger: logger) { conn in
-                let rows = try await conn.run("""
-                    INSERT INTO ip_assets (firm_id, type, number, title, filing_date, grant_date, registration_date,
-                        first_use_date, expiry_date, renewal_count, legal_status, ipc_classes, nice_classes, claims,
-                        forward_citations, family_size, licences, litigations)
-                    SELECT \(f.firmId), \(f.type.rawValue), \(f.number), \(f.title), \(f.filingDate), \(f.grantDate),
-                        \(f.registrationDate), \(f.firstUseDate), \(f.expiryDate), \(f.renewalCount), \(f.legalStatus.rawValue),
-                        \(f.ipcClasses), \(f.niceClasses.map(Int16.init)), \(f.indicators.claims),
-                        \(f.indicators.forwardCitations), \(f.indicators.familySize), \(f.indicators.licences),
-                        \(f.indicators.litigations)
-                    RETURNING id
-                    """, logger: logger)
-                var id: Int64 = 0
-                for try await value in rows.decode(Int64.self) { id = value }
-                try await replaceCoOwners(conn, firmId: f.firmId, assetId: id, f.coOwners)
-                return try await fetch(conn, id: id)!
-            }
+        try await transaction { conn in
+            let rows = try await conn.run("""
+                INSERT INTO ip_assets (firm_id, type, number, title, filing_date, grant_date, registration_date,
+                    first_use_date, expiry_date, renewal_count, legal_status, ipc_classes, nice_classes, claims,
+                    forward_citations, family_size, licences, litigations)
+                SELECT \(f.firmId), \(f.type.rawValue), \(f.number), \(f.title), \(f.filingDate), \(f.grantDate),
+                    \(f.registrationDate), \(f.firstUseDate), \(f.expiryDate), \(f.renewalCount), \(f.legalStatus.rawValue),
+                    \(f.ipcClasses), \(f.niceClasses.map(Int16.init)), \(f.indicators.claims),
+                    \(f.indicators.forwardCitations), \(f.indicators.familySize), \(f.indicators.licences),
+                    \(f.indicators.litigations)
+                RETURNING id
+                """, logger: logger)
+            let id = try await rows.returnedId()
+            try await replaceCoOwners(conn, firmId: f.firmId, assetId: id, f.coOwners)
+            return try await fetch(conn, id: id)!
         }
     }
 
@@ -77,31 +64,23 @@ public struct AssetRepository: Sendable {
                 zh: "资产的权利人企业不能修改（权属转移需另行登记）",
                 en: "An asset's owner firm cannot be edited (a transfer is recorded separately)"))
         }
-        let updated: Stored<AssetFields>? = try await mapped {
-            try await client.withTransaction(logger: logger) { conn in
-                let rows = try await conn.run("""
-                    UPDATE ip_assets SET type = \(f.type.rawValue), number = \(f.number), title = \(f.title),
-                        filing_date = \(f.filingDate), grant_date = \(f.grantDate), registration_date = \(f.registrationDate),
-                        first_use_date = \(f.firstUseDate), expiry_date = \(f.expiryDate), renewal_count = \(f.renewalCount),
-                        legal_status = \(f.legalStatus.rawValue), ipc_classes = \(f.ipcClasses),
-                        nice_classes = \(f.niceClasses.map(Int16.init)), claims = \(f.indicators.claims),
-                        forward_citations = \(f.indicators.forwardCitations), family_size = \(f.indicators.familySize),
-                        licences = \(f.indicators.licences), litigations = \(f.indicators.litigations),
-                        version = version + 1, updated_at = now()
-                    WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
-                    RETURNING id
-                    """, logger: logger)
-                guard try await rows.hasRows() else { return nil }
-                try await replaceCoOwners(conn, firmId: f.firmId, assetId: id, f.coOwners)
-                return try await fetch(conn, id: id)
-            }
+        return try await versioned.update(id: id) { conn -> Stored<AssetFields>? in
+            let rows = try await conn.run("""
+                UPDATE ip_assets SET type = \(f.type.rawValue), number = \(f.number), title = \(f.title),
+                    filing_date = \(f.filingDate), grant_date = \(f.grantDate), registration_date = \(f.registrationDate),
+                    first_use_date = \(f.firstUseDate), expiry_date = \(f.expiryDate), renewal_count = \(f.renewalCount),
+                    legal_status = \(f.legalStatus.rawValue), ipc_classes = \(f.ipcClasses),
+                    nice_classes = \(f.niceClasses.map(Int16.init)), claims = \(f.indicators.claims),
+                    forward_citations = \(f.indicators.forwardCitations), family_size = \(f.indicators.familySize),
+                    licences = \(f.indicators.licences), litigations = \(f.indicators.litigations),
+                    version = version + 1, updated_at = now()
+                WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
+                RETURNING id
+                """, logger: logger)
+            guard try await rows.hasRows() else { return nil }
+            try await replaceCoOwners(conn, firmId: f.firmId, assetId: id, f.coOwners)
+            return try await fetch(conn, id: id)
         }
-        if let updated { return updated }
-        throw try await versioned.explainMiss(id: id)
-    }
-
-    public func archive(id: Int64, expectedVersion: Int?) async throws {
-        try await versioned.archive(id: id, expected: expectedVersion)
     }
 
     private func replaceCoOwners(_ conn: PostgresConnection, firmId: Int64, assetId: Int64,
@@ -127,6 +106,16 @@ public struct AssetRepository: Sendable {
         var shareBp: Int
         var consentToPledge: Bool
     }
+
+    /// The columns `decode` reads, by name.
+    static let columns = """
+        a.id, a.firm_id, a.type, a.number, a.title, a.filing_date, a.grant_date, a.registration_date, a.first_use_date,
+        a.expiry_date, a.renewal_count, a.legal_status, a.ipc_classes, a.nice_classes, a.claims, a.forward_citations,
+        a.family_size, a.licences, a.litigations, a.version, a.created_at, a.updated_at, a.archived_at,
+        coalesce((SELECT jsonb_agg(jsonb_build_object('name', o.name, 'creditCode', o.credit_code, 'shareBp', o.share_bp,
+                  'consentToPledge', o.consent_to_pledge) ORDER BY o.position)
+                  FROM ip_asset_co_owners o WHERE o.firm_id = a.firm_id AND o.asset_id = a.id), '[]') AS co_owners
+        """
 
     static func decode(_ r: PostgresRandomAccessRow) throws -> Stored<AssetFields> {
         let owners = try r["co_owners"].decode(JSONList<CoOwnerJSON>.self).items.map {

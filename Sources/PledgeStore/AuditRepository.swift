@@ -27,11 +27,10 @@ public struct AlertRecord: Sendable {
 }
 
 /// Reads the audit trail (written by the audit_row trigger) and the alerts that come from the ledger.
-public struct AuditRepository: Sendable {
-    let client: Database
-    let logger: Logger
+public struct AuditRepository: StoreBacked {
+    package let access: StoreAccess
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     /// Oldest first; the cursor is the last audit id seen.
     public func history(entity: String, id: Int64, page: PageRequest) async throws -> Page<HistoryRecord> {

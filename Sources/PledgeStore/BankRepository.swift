@@ -2,29 +2,14 @@ import Logging
 import PledgeCore
 import PostgresNIO
 
-public struct BankRepository: Sendable {
-    let client: Database
-    let logger: Logger
-    var versioned: Versioned { Versioned(client: client, logger: logger, table: "banks", entity: "bank") }
+public struct BankRepository: PlainVersionedTable {
+    package let access: StoreAccess
+    package static let table = "banks", entity = "bank"
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
-
-    static let columns = "id, code, name, version, created_at, updated_at, archived_at"
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     public func create(_ b: BankInput) async throws -> Stored<BankInput> {
-        try await mapped {
-            try await decodeAll(client.query(
-                "INSERT INTO banks (code, name) VALUES (\(b.code), \(b.name)) RETURNING \(unescaped: Self.columns)",
-                logger: logger), Self.decode)[0]
-        }
-    }
-
-    public func get(id: Int64) async throws -> Stored<BankInput> {
-        try await versioned.get(id: id, columns: Self.columns, Self.decode)
-    }
-
-    public func list(page: PageRequest) async throws -> Page<Stored<BankInput>> {
-        try await versioned.list(page: page, columns: Self.columns, Self.decode, id: \.id)
+        try await insert("INSERT INTO banks (code, name) VALUES (\(b.code), \(b.name)) RETURNING \(unescaped: Self.columns)")
     }
 
     public func update(id: Int64, expectedVersion: Int, _ b: BankInput) async throws -> Stored<BankInput> {
@@ -35,11 +20,10 @@ public struct BankRepository: Sendable {
                 """, Self.decode)
     }
 
-    public func archive(id: Int64, expectedVersion: Int?) async throws {
-        try await versioned.archive(id: id, expected: expectedVersion)
-    }
+    /// The columns `decode` reads, by name.
+    package static let columns = "id, code, name, version, created_at, updated_at, archived_at"
 
-    static func decode(_ r: PostgresRandomAccessRow) throws -> Stored<BankInput> {
+    package static func decode(_ r: PostgresRandomAccessRow) throws -> Stored<BankInput> {
         try Stored(row: r, fields: BankInput(code: r["code"].decode(String.self), name: r["name"].decode(String.self)))
     }
 }

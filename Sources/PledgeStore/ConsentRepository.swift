@@ -16,14 +16,12 @@ public struct ConsentRecord: Sendable, Equatable {
     public var createdAt: Date
 }
 
-public struct ConsentRepository: Sendable {
-    let client: Database
-    let logger: Logger
+public struct ConsentRepository: StoreBacked {
+    package let access: StoreAccess
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     public static let shareWithBanks = "share_with_banks"
-    static let columns = "id, firm_id, scope, bank_id, granted_on, evidence, withdrawn_at, recorded_by, created_at"
 
     /// Every consent a firm gave, withdrawn ones too; unknown firm → not found.
     public func list(firmId: Int64) async throws -> [ConsentRecord] {
@@ -97,6 +95,9 @@ public struct ConsentRepository: Sendable {
         for try await _ in try await client.query("SELECT 1 FROM firms WHERE id = \(firmId)", logger: logger) { return }
         throw StoreError.notFound(entity: "firm", id: firmId)
     }
+
+    /// The columns `decode` reads, by name.
+    static let columns = "id, firm_id, scope, bank_id, granted_on, evidence, withdrawn_at, recorded_by, created_at"
 
     static func decode(_ r: PostgresRandomAccessRow) throws -> ConsentRecord {
         ConsentRecord(id: try r["id"].decode(Int64.self), firmId: try r["firm_id"].decode(Int64.self),

@@ -14,18 +14,11 @@ public struct FirmFilter: Sendable {
     }
 }
 
-public struct FirmRepository: Sendable {
-    let client: Database
-    let logger: Logger
-    var versioned: Versioned { Versioned(client: client, logger: logger, table: "firms", entity: "firm") }
+public struct FirmRepository: VersionedTable {
+    package let access: StoreAccess
+    package static let table = "firms", entity = "firm"
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
-
-    static let columns = """
-        id, credit_code, name, industry_code, town, size, founded_on, annual_revenue_fen, rd_expense_fen,
-        total_assets_fen, total_liabilities_fen, employees, high_tech, specialized, ip_demonstration, bad_credit,
-        version, created_at, updated_at, archived_at
-        """
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     public func create(_ f: FirmFields) async throws -> Stored<FirmFields> {
         try await mapped {
@@ -77,10 +70,6 @@ public struct FirmRepository: Sendable {
                 """, Self.decode)
     }
 
-    public func archive(id: Int64, expectedVersion: Int?) async throws {
-        try await versioned.archive(id: id, expected: expectedVersion)
-    }
-
     private func one(_ rows: PostgresRowSequence) async throws -> Stored<FirmFields>? {
         try await decodeAll(rows, Self.decode).first
     }
@@ -88,6 +77,13 @@ public struct FirmRepository: Sendable {
     private func all(_ rows: PostgresRowSequence) async throws -> [Stored<FirmFields>] {
         try await decodeAll(rows, Self.decode)
     }
+
+    /// The columns `decode` reads, by name.
+    static let columns = """
+        id, credit_code, name, industry_code, town, size, founded_on, annual_revenue_fen, rd_expense_fen,
+        total_assets_fen, total_liabilities_fen, employees, high_tech, specialized, ip_demonstration, bad_credit,
+        version, created_at, updated_at, archived_at
+        """
 
     static func decode(_ r: PostgresRandomAccessRow) throws -> Stored<FirmFields> {
         try Stored(row: r, fields: FirmFields(

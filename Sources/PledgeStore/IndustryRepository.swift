@@ -9,11 +9,10 @@ public struct Industry: Sendable, Equatable {
 }
 
 /// The industry list is reference data, changed by migrations only.
-public struct IndustryRepository: Sendable {
-    let client: Database
-    let logger: Logger
+public struct IndustryRepository: StoreBacked {
+    package let access: StoreAccess
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     public func all() async throws -> [Industry] {
         let rows = try await client.query("SELECT code, name_zh, name_en, priority FROM industries ORDER BY code", logger: logger)

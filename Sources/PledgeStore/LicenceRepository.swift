@@ -12,13 +12,11 @@ public struct StoredLicence: Sendable {
 }
 
 /// Licences of GI collective marks; they belong to the licensee firm.
-public struct LicenceRepository: Sendable {
-    let client: Database
-    let logger: Logger
+public struct LicenceRepository: StoreBacked {
+    package let access: StoreAccess
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
-    static let columns = "id, firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until, created_at, archived_at"
     public static let unknownMark = FieldError("unknown_mark", field: "markAssetId", zh: "该资产不存在或不是地理标志集体商标",
                                         en: "No such asset, or it is not a GI collective mark")
 
@@ -52,6 +50,9 @@ public struct LicenceRepository: Sendable {
         for try await _ in rows { return }
         throw StoreError.notFound(entity: "licence", id: id)
     }
+
+    /// The columns `decode` reads, by name.
+    static let columns = "id, firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until, created_at, archived_at"
 
     static func decode(_ r: PostgresRandomAccessRow) throws -> StoredLicence {
         StoredLicence(

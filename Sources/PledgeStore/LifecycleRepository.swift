@@ -67,11 +67,10 @@ public struct LoanRecord: Sendable {
 
 /// Applications, loans, their ledger and pledges. Every write here is meant to run inside the
 /// request's transaction (TransactionMiddleware), after the caller locked the application row.
-public struct LifecycleRepository: Sendable {
-    let client: Database
-    let logger: Logger
+public struct LifecycleRepository: StoreBacked {
+    package let access: StoreAccess
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     // MARK: Applications
 
@@ -82,8 +81,7 @@ public struct LifecycleRepository: Sendable {
                 VALUES (\(input.firmId), \(bankId), \(input.productId), \(input.amountFen), \(input.termMonths), \(input.note))
                 RETURNING id
                 """, logger: logger)
-            var id: Int64 = 0
-            for try await value in rows.decode(Int64.self) { id = value }
+            let id = try await rows.returnedId()
             _ = try await client.query("""
                 INSERT INTO application_assets (firm_id, application_id, asset_id)
                 SELECT \(input.firmId), \(id), unnest(\(assetIds)::bigint[])

@@ -25,4 +25,11 @@ extension PostgresRowSequence {
         for try await _ in self { found = true }
         return found
     }
+
+    /// The id an `INSERT … RETURNING id` gave back (0 when it returned no row), reading them all.
+    func returnedId() async throws -> Int64 {
+        var id: Int64 = 0
+        for try await value in decode(Int64.self) { id = value }
+        return id
+    }
 }

@@ -3,45 +3,30 @@ import PledgeCore
 import PostgresNIO
 
 /// Loan products and their per-IP-type terms, written together in one transaction.
-public struct ProductRepository: Sendable {
-    let client: Database
-    let logger: Logger
-    var versioned: Versioned { Versioned(client: client, logger: logger, table: "loan_products", entity: "product") }
+public struct ProductRepository: VersionedTable {
+    package let access: StoreAccess
+    package static let table = "loan_products", entity = "product"
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
-
-    static let columns = """
-        p.id, p.bank_id, p.code, p.name, p.min_amount_fen, p.max_amount_fen, p.min_term_months, p.max_term_months,
-        p.rate_spread_bp, p.eligible_industries, p.valuation_validity_months, p.min_years_operating,
-        p.min_trademark_use_years, p.interest_subsidy_share_bp, p.subsidy_cap_fen, p.risk_fund_share_bp,
-        p.weight_ip_value, p.weight_coverage, p.weight_firm_strength, p.weight_strategic_fit, p.weight_risk,
-        p.version, p.created_at, p.updated_at, p.archived_at,
-        coalesce((SELECT jsonb_agg(jsonb_build_object('ipType', t.ip_type, 'loanToValueBp', t.loan_to_value_bp,
-                  'minRemainingLifeMonths', t.min_remaining_life_months) ORDER BY t.ip_type)
-                  FROM product_ip_terms t WHERE t.product_id = p.id), '[]') AS ip_terms
-        """
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     public func create(_ p: ProductInput) async throws -> Stored<ProductInput> {
-        try await mapped {
-            try await client.withTransaction(logger: logger) { conn in
-                try await checkIndustries(conn, p.eligibleIndustries)
-                let rows = try await conn.run("""
-                    INSERT INTO loan_products (bank_id, code, name, min_amount_fen, max_amount_fen, min_term_months,
-                        max_term_months, rate_spread_bp, eligible_industries, valuation_validity_months, min_years_operating,
-                        min_trademark_use_years, interest_subsidy_share_bp, subsidy_cap_fen, risk_fund_share_bp,
-                        weight_ip_value, weight_coverage, weight_firm_strength, weight_strategic_fit, weight_risk)
-                    VALUES (\(p.bankId), \(p.code), \(p.name), \(p.minAmountFen), \(p.maxAmountFen), \(p.minTermMonths),
-                        \(p.maxTermMonths), \(p.rateSpreadBp), \(p.eligibleIndustries), \(p.valuationValidityMonths),
-                        \(p.minYearsOperating), \(p.minTrademarkUseYears), \(p.interestSubsidyShareBp), \(p.subsidyCapFen),
-                        \(p.riskFundShareBp), \(p.weights.ipValue), \(p.weights.coverage), \(p.weights.firmStrength),
-                        \(p.weights.strategicFit), \(p.weights.risk))
-                    RETURNING id
-                    """, logger: logger)
-                var id: Int64 = 0
-                for try await value in rows.decode(Int64.self) { id = value }
-                try await replaceTerms(conn, productId: id, p.ipTerms)
-                return try await fetch(conn, id: id)!
-            }
+        try await transaction { conn in
+            try await checkIndustries(conn, p.eligibleIndustries)
+            let rows = try await conn.run("""
+                INSERT INTO loan_products (bank_id, code, name, min_amount_fen, max_amount_fen, min_term_months,
+                    max_term_months, rate_spread_bp, eligible_industries, valuation_validity_months, min_years_operating,
+                    min_trademark_use_years, interest_subsidy_share_bp, subsidy_cap_fen, risk_fund_share_bp,
+                    weight_ip_value, weight_coverage, weight_firm_strength, weight_strategic_fit, weight_risk)
+                VALUES (\(p.bankId), \(p.code), \(p.name), \(p.minAmountFen), \(p.maxAmountFen), \(p.minTermMonths),
+                    \(p.maxTermMonths), \(p.rateSpreadBp), \(p.eligibleIndustries), \(p.valuationValidityMonths),
+                    \(p.minYearsOperating), \(p.minTrademarkUseYears), \(p.interestSubsidyShareBp), \(p.subsidyCapFen),
+                    \(p.riskFundShareBp), \(p.weights.ipValue), \(p.weights.coverage), \(p.weights.firmStrength),
+                    \(p.weights.strategicFit), \(p.weights.risk))
+                RETURNING id
+                """, logger: logger)
+            let id = try await rows.returnedId()
+            try await replaceTerms(conn, productId: id, p.ipTerms)
+            return try await fetch(conn, id: id)!
         }
     }
 
@@ -63,35 +48,27 @@ public struct ProductRepository: Sendable {
     }
 
     public func update(id: Int64, expectedVersion: Int, _ p: ProductInput) async throws -> Stored<ProductInput> {
-        let updated: Stored<ProductInput>? = try await mapped {
-            try await client.withTransaction(logger: logger) { conn in
-                try await checkIndustries(conn, p.eligibleIndustries)
-                let rows = try await conn.run("""
-                    UPDATE loan_products SET bank_id = \(p.bankId), code = \(p.code), name = \(p.name),
-                        min_amount_fen = \(p.minAmountFen), max_amount_fen = \(p.maxAmountFen),
-                        min_term_months = \(p.minTermMonths), max_term_months = \(p.maxTermMonths),
-                        rate_spread_bp = \(p.rateSpreadBp), eligible_industries = \(p.eligibleIndustries),
-                        valuation_validity_months = \(p.valuationValidityMonths), min_years_operating = \(p.minYearsOperating),
-                        min_trademark_use_years = \(p.minTrademarkUseYears),
-                        interest_subsidy_share_bp = \(p.interestSubsidyShareBp), subsidy_cap_fen = \(p.subsidyCapFen),
-                        risk_fund_share_bp = \(p.riskFundShareBp), weight_ip_value = \(p.weights.ipValue),
-                        weight_coverage = \(p.weights.coverage), weight_firm_strength = \(p.weights.firmStrength),
-                        weight_strategic_fit = \(p.weights.strategicFit), weight_risk = \(p.weights.risk),
-                        version = version + 1, updated_at = now()
-                    WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
-                    RETURNING id
-                    """, logger: logger)
-                guard try await rows.hasRows() else { return nil }
-                try await replaceTerms(conn, productId: id, p.ipTerms)
-                return try await fetch(conn, id: id)
-            }
+        try await versioned.update(id: id) { conn -> Stored<ProductInput>? in
+            try await checkIndustries(conn, p.eligibleIndustries)
+            let rows = try await conn.run("""
+                UPDATE loan_products SET bank_id = \(p.bankId), code = \(p.code), name = \(p.name),
+                    min_amount_fen = \(p.minAmountFen), max_amount_fen = \(p.maxAmountFen),
+                    min_term_months = \(p.minTermMonths), max_term_months = \(p.maxTermMonths),
+                    rate_spread_bp = \(p.rateSpreadBp), eligible_industries = \(p.eligibleIndustries),
+                    valuation_validity_months = \(p.valuationValidityMonths), min_years_operating = \(p.minYearsOperating),
+                    min_trademark_use_years = \(p.minTrademarkUseYears),
+                    interest_subsidy_share_bp = \(p.interestSubsidyShareBp), subsidy_cap_fen = \(p.subsidyCapFen),
+                    risk_fund_share_bp = \(p.riskFundShareBp), weight_ip_value = \(p.weights.ipValue),
+                    weight_coverage = \(p.weights.coverage), weight_firm_strength = \(p.weights.firmStrength),
+                    weight_strategic_fit = \(p.weights.strategicFit), weight_risk = \(p.weights.risk),
+                    version = version + 1, updated_at = now()
+                WHERE id = \(id) AND version = \(expectedVersion) AND archived_at IS NULL
+                RETURNING id
+                """, logger: logger)
+            guard try await rows.hasRows() else { return nil }
+            try await replaceTerms(conn, productId: id, p.ipTerms)
+            return try await fetch(conn, id: id)
         }
-        if let updated { return updated }
-        throw try await versioned.explainMiss(id: id)
-    }
-
-    public func archive(id: Int64, expectedVersion: Int?) async throws {
-        try await versioned.archive(id: id, expected: expectedVersion)
     }
 
     /// Industry codes live in an array, which a foreign key cannot guard; check them here instead.
@@ -126,6 +103,18 @@ public struct ProductRepository: Sendable {
         var loanToValueBp: Int
         var minRemainingLifeMonths: Int
     }
+
+    /// The columns `decode` reads, by name.
+    static let columns = """
+        p.id, p.bank_id, p.code, p.name, p.min_amount_fen, p.max_amount_fen, p.min_term_months, p.max_term_months,
+        p.rate_spread_bp, p.eligible_industries, p.valuation_validity_months, p.min_years_operating,
+        p.min_trademark_use_years, p.interest_subsidy_share_bp, p.subsidy_cap_fen, p.risk_fund_share_bp,
+        p.weight_ip_value, p.weight_coverage, p.weight_firm_strength, p.weight_strategic_fit, p.weight_risk,
+        p.version, p.created_at, p.updated_at, p.archived_at,
+        coalesce((SELECT jsonb_agg(jsonb_build_object('ipType', t.ip_type, 'loanToValueBp', t.loan_to_value_bp,
+                  'minRemainingLifeMonths', t.min_remaining_life_months) ORDER BY t.ip_type)
+                  FROM product_ip_terms t WHERE t.product_id = p.id), '[]') AS ip_terms
+        """
 
     static func decode(_ r: PostgresRandomAccessRow) throws -> Stored<ProductInput> {
         let terms = try r["ip_terms"].decode(JSONList<TermJSON>.self).items.map {

@@ -5,12 +5,11 @@ import PostgresNIO
 /// Reads the report rollups (migration 0006) and hands the core what it computes reports from.
 /// Every read is bounded by the as-of day: rows whose known day is after it are left out, which is
 /// the ledger as it stood at the end of that day in Beijing time.
-public struct ReportRepository: Sendable {
+public struct ReportRepository: StoreBacked {
     /// Through Database, so a request's reads share its one connection.
-    let client: Database
-    let logger: Logger
+    package let access: StoreAccess
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     // MARK: Reports
 

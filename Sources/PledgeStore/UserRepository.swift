@@ -46,13 +46,12 @@ public enum LoginAttempt: Sendable, Equatable {
 }
 
 /// Users, their tokens and the login rate limit's record of failures.
-public struct UserRepository: Sendable {
+public struct UserRepository: StoreBacked {
     /// Sign-in lookups and failures run outside any transaction, on the request's connection: a
     /// failed login's record must outlive the refused request.
-    let client: Database
-    let logger: Logger
+    package let access: StoreAccess
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     static let userColumns = "id, login, display_name, role, bank_id, password_hash IS NOT NULL AS has_password, disabled_at, created_at"
 

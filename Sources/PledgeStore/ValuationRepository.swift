@@ -14,17 +14,11 @@ public struct StoredValuation: Sendable {
     public var record: Stored<ValuationFields>
 }
 
-public struct ValuationRepository: Sendable {
-    let client: Database
-    let logger: Logger
-    var versioned: Versioned { Versioned(client: client, logger: logger, table: "valuations", entity: "valuation") }
+public struct ValuationRepository: VersionedTable {
+    package let access: StoreAccess
+    package static let table = "valuations", entity = "valuation"
 
-    public init(client: PostgresClient, logger: Logger) { (self.client, self.logger) = (Database(client), logger) }
-
-    static let columns = """
-        id, firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number,
-        version, created_at, updated_at, archived_at
-        """
+    public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     static let unknownAsset = FieldError("unknown_asset", field: "assetId", zh: "资产不存在或已归档",
                                          en: "No such asset, or it is archived")
@@ -77,9 +71,11 @@ public struct ValuationRepository: Sendable {
                 """, Self.decode)
     }
 
-    public func archive(id: Int64, expectedVersion: Int?) async throws {
-        try await versioned.archive(id: id, expected: expectedVersion)
-    }
+    /// The columns `decode` reads, by name.
+    static let columns = """
+        id, firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number,
+        version, created_at, updated_at, archived_at
+        """
 
     static func decode(_ r: PostgresRandomAccessRow) throws -> StoredValuation {
         try StoredValuation(firmId: r["firm_id"].decode(Int64.self), record: Stored(row: r, fields: ValuationFields(

@@ -41,6 +41,14 @@ struct Versioned {
         throw try await explainMiss(id: id)
     }
 
+    /// Runs `change` in one transaction: it updates the row and what hangs off it, answering nil when
+    /// no row matched the id and version; then throws why (`explainMiss`).
+    func update<T: Sendable>(id: Int64, inTransaction change: (PostgresConnection) async throws -> T?) async throws -> T {
+        let updated: T? = try await mapped { try await client.withTransaction(logger: logger) { try await change($0) } }
+        if let updated { return updated }
+        throw try await explainMiss(id: id)
+    }
+
     /// One row of the table by id, archived or not.
     func get<T>(id: Int64, columns: String, _ decode: (PostgresRandomAccessRow) throws -> T) async throws -> T {
         let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM \(table) WHERE id = $1",

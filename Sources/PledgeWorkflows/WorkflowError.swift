@@ -5,6 +5,7 @@ import PledgeStore
 /// (APIProblem+Workflow.swift), the console into a message. What the database or the network did
 /// wrong (an outage, a serialization failure) passes through untouched, for the transaction's retry
 /// and the 503.
+@dynamicMemberLookup
 public struct WorkflowError: Error, Equatable, Sendable {
     public enum Kind: Sendable, Equatable {
         /// The request itself is unreadable (a version tag that is no version): 400.
@@ -22,18 +23,18 @@ public struct WorkflowError: Error, Equatable, Sendable {
     }
 
     public var kind: Kind
-    public var code: String
-    public var zh: String
-    public var en: String
-    public var field: String?
-    public var errors: [FieldError]
-    /// With `stale`: the version stored now.
-    public var currentVersion: Int?
+    public var refusal: Refusal
 
     public init(_ kind: Kind, code: String, zh: String, en: String, field: String? = nil, errors: [FieldError] = [],
                 currentVersion: Int? = nil) {
-        self.kind = kind; self.code = code; self.zh = zh; self.en = en; self.field = field
-        self.errors = errors; self.currentVersion = currentVersion
+        self.kind = kind
+        refusal = Refusal(code: code, zh: zh, en: en, field: field, errors: errors, currentVersion: currentVersion)
+    }
+
+    /// The refusal's parts as the error's own: `error.code`, `error.field`.
+    public subscript<T>(dynamicMember part: WritableKeyPath<Refusal, T>) -> T {
+        get { refusal[keyPath: part] }
+        set { refusal[keyPath: part] = newValue }
     }
 
     /// A 422 that lists itself as its one field error.
@@ -79,5 +80,22 @@ public struct WorkflowError: Error, Equatable, Sendable {
             if let store = StoreError.map(error) as? StoreError { throw WorkflowError(store) }
             throw error
         }
+    }
+}
+
+/// What a refusal says, whichever layer reports it: a stable code, both languages, the field to
+/// change, every field error found, and with a stale version the one stored now. A `WorkflowError`
+/// adds its kind, the server's `APIProblem` its HTTP status.
+public struct Refusal: Equatable, Sendable {
+    public var code: String
+    public var zh: String
+    public var en: String
+    public var field: String?
+    public var errors: [FieldError]
+    public var currentVersion: Int?
+
+    public init(code: String, zh: String, en: String, field: String?, errors: [FieldError], currentVersion: Int?) {
+        (self.code, self.zh, self.en) = (code, zh, en)
+        (self.field, self.errors, self.currentVersion) = (field, errors, currentVersion)
     }
 }

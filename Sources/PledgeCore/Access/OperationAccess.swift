@@ -42,23 +42,32 @@ public enum OperationAccess: Sendable, Equatable {
     /// Reports (tag Reports) are aggregates: analysts read them, as do staff.
     public static let reports: Set<Role> = [.administrator, .operations, .analyst]
 
+    /// The five operations of a versioned record (list, get, create, update, archive), named as
+    /// openapi.yaml names them: who reads the records, who reads one (when others may), who changes them.
+    static func records(_ one: String, _ many: String, read: Set<Role>, getOne: Set<Role>? = nil,
+                        change: Set<Role>) -> [String: OperationAccess] {
+        ["list\(many)": .roles(read), "get\(one)": .roles(getOne ?? read), "create\(one)": .roles(change),
+         "update\(one)": .roles(change), "archive\(one)": .roles(change)]
+    }
+
     public static let table: [String: OperationAccess] = [
         // Firms, their assets and valuations are firm-level detail: staff. A bank officer reads one
         // firm while the firm's consent to share with banks is in force.
-        "listFirms": .roles(staff), "createFirm": .roles(staff), "getFirm": .roles(staffAndBanks),
-        "updateFirm": .roles(staff), "archiveFirm": .roles(staff),
-        "listAssets": .roles(staff), "createAsset": .roles(staff), "getAsset": .roles(staff),
-        "updateAsset": .roles(staff), "archiveAsset": .roles(staff),
-        "listValuations": .roles(staff), "createValuation": .roles(staff), "getValuation": .roles(staff),
-        "updateValuation": .roles(staff), "archiveValuation": .roles(staff),
+        records("Firm", "Firms", read: staff, getOne: staffAndBanks, change: staff),
+        records("Asset", "Assets", read: staff, change: staff),
+        records("Valuation", "Valuations", read: staff, change: staff),
         // Banks and targets are the programme's public facts; products are read by their bank's
         // officers (their own only) and by analysts (terms, not firms).
-        "listBanks": .roles(everyone), "getBank": .roles(everyone), "createBank": .roles(staff),
-        "updateBank": .roles(staff), "archiveBank": .roles(staff),
-        "listProducts": .roles(everyone), "getProduct": .roles(everyone), "createProduct": .roles(staff),
-        "updateProduct": .roles(staff), "archiveProduct": .roles(staff),
-        "listTargets": .roles(everyone), "getTarget": .roles(everyone), "createTarget": .roles(staff),
-        "updateTarget": .roles(staff), "archiveTarget": .roles(staff),
+        records("Bank", "Banks", read: everyone, change: staff),
+        records("Product", "Products", read: everyone, change: staff),
+        records("Target", "Targets", read: everyone, change: staff),
+        otherOperations,
+    ].reduce(into: [:]) { table, part in
+        table.merge(part) { _, _ in preconditionFailure("an operation is named twice in OperationAccess") }
+    }
+
+    /// Every operation that is not one of a record's five.
+    static let otherOperations: [String: OperationAccess] = [
         // Matching: a firm's own ranking is staff work; a product's candidates go to its bank too
         // (filtered by consent), every export audited.
         "listFirmMatches": .roles(staff), "getMatch": .roles(staff), "whatIf": .roles(staff),

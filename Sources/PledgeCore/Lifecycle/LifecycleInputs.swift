@@ -66,11 +66,10 @@ public struct DisbursementInput: Sendable {
         if let secured = securedAmountFen {
             c.range(secured, 1...Money.maxLoanAmount, field: "securedAmountFen", label: Label("担保金额（分）", "Secured amount (fen)"))
         }
-        c.ordered(day, today, field: "disbursedAt", earlierLabel: Label("放款日", "The disbursement date"), laterLabel: Label("今天", "today"))
+        c.notAfter(today: today, day, field: "disbursedAt", label: Label("放款日", "The disbursement date"))
         c.ordered(day, maturity, field: "maturityOn", earlierLabel: Label("放款日", "the disbursement date"),
                   laterLabel: Label("到期日", "The maturity date"), allowEqual: false)
-        c.ordered(registered, today, field: "registeredOn", earlierLabel: Label("质押登记日", "The registration date"),
-                  laterLabel: Label("今天", "today"))
+        c.notAfter(today: today, registered, field: "registeredOn", label: Label("质押登记日", "The registration date"))
         try c.finish()
         return Valid(disbursedAt: disbursedAt, disbursedOn: day!, maturityOn: maturity!, rateBp: rateBp,
                      registrationNumber: number, registeredOn: registered!, securedAmountFen: securedAmountFen)
@@ -99,7 +98,7 @@ public struct EntryInput: Sendable {
         let day = c.date(effectiveOn, field: "effectiveOn", label: Label("业务日期", "Effective date"))
         c.ordered(disbursedOn, day, field: "effectiveOn", earlierLabel: Label("放款日", "the disbursement date"),
                   laterLabel: Label("业务日期", "The effective date"))
-        c.ordered(day, today, field: "effectiveOn", earlierLabel: Label("业务日期", "The effective date"), laterLabel: Label("今天", "today"))
+        c.notAfter(today: today, day, field: "effectiveOn", label: Label("业务日期", "The effective date"))
         c.require(interestFen >= 0 && interestFen <= Money.maxLoanAmount, .init("out_of_range", field: "interestFen",
                                                                           zh: "利息金额超出范围", en: "Interest out of range"))
         let reason = c.optionalText(reason, field: "reason", label: Label("原因", "Reason"), max: 2000)
@@ -160,8 +159,7 @@ public struct RenewalInput: Sendable {
         let day = c.moment(disbursedAt, field: "disbursedAt", label: Label("续贷放款时间", "Renewal time")) ? disbursedAt.beijingDate : nil
         c.ordered(oldDisbursedOn, day, field: "disbursedAt", earlierLabel: Label("原贷款放款日", "the old loan's disbursement"),
                   laterLabel: Label("续贷放款日", "The renewal date"))
-        c.ordered(day, today, field: "disbursedAt", earlierLabel: Label("续贷放款日", "The renewal date"),
-                  laterLabel: Label("今天", "today"))
+        c.notAfter(today: today, day, field: "disbursedAt", label: Label("续贷放款日", "The renewal date"))
         c.ordered(day, maturity, field: "maturityOn", earlierLabel: Label("续贷放款日", "the renewal date"),
                   laterLabel: Label("到期日", "The maturity date"), allowEqual: false)
         let reason = c.optionalText(reason, field: "reason", label: Label("原因", "Reason"), max: 2000)

@@ -63,9 +63,4 @@ public struct FirmCounts: Sendable, Equatable {
     public let financed: Int64
     /// 首贷户: of those, the firms financed for the first time in the whole ledger.
     public let firstTime: Int64
-
-    public init(financed: Int64, firstTime: Int64) {
-        self.financed = financed
-        self.firstTime = firstTime
-    }
 }

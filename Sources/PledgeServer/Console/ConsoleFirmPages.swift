@@ -29,30 +29,37 @@ struct ConsoleFirmPages: Sendable {
         let size = q.text("size").flatMap(Components.Schemas.FirmSize.init(rawValue:))
         let page = try await service.listFirms(.init(query: .init(town: q.text("town"), size: size, q: q.text("q"),
                                                                   cursor: q.text("cursor"), limit: 25))).ok.body.json
+        let rows: [[HTML]] = page.items.map { f in
+            ["<a href=\"/console/firms/\(f.id)\">\(f.name)</a>", "\(f.creditCode)", "\(r.t(IndustryNames.label(f.industryCode).zh, IndustryNames.label(f.industryCode).en))",
+             "\(f.town)", "\(r.name(f.size, FirmSize.self))"]
+        }
+        let table = ConsoleLayout.table(r, caption: r.t("企业名录", "Firms"), headers: [r.t("企业名称", "Name"), r.t("统一社会信用代码", "Credit code"),
+                                                                                  r.t("行业", "Industry"), r.t("乡镇街道", "Town"), r.t("规模", "Size")], rows: rows)
+        let create: HTML = r.may("createFirm") ? "<div class=\"actions\"><a class=\"button\" href=\"/console/firms/new\">\(r.t("新建企业", "New firm"))</a></div>" : .empty
+        let body = Self.firmFilters(q, size: size, r) + create + table + Self.firmsPager(page.nextCursor, q, r)
+        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("企业", "Firms"), body))
+    }
+
+    /// The firm list's search form, holding what was asked.
+    static func firmFilters(_ q: ConsoleQuery, size: Components.Schemas.FirmSize?, _ r: ConsoleRequest) -> HTML {
         let sizes: [HTML] = [HTML("<option value=\"\">\(r.t("全部", "All"))</option>")] + Components.Schemas.FirmSize.allCases.map { s in
             "<option value=\"\(s.rawValue)\"\(size == s ? HTML(raw: " selected") : .empty)>\(r.name(s, FirmSize.self))</option>"
         }
-        let filters: HTML = """
+        return """
         <form class="filters" method="get" action="/console/firms" role="search">
         <div><label for="q">\(r.t("企业名称或统一社会信用代码", "Name or credit code"))</label><input id="q" name="q" value="\(q.text("q"))" maxlength="100"></div>
         <div><label for="town">\(r.t("乡镇街道", "Town"))</label><input id="town" name="town" value="\(q.text("town"))" maxlength="50"></div>
         <div><label for="size">\(r.t("企业规模", "Size"))</label><select id="size" name="size">\(sizes)</select></div>
         <div><button type="submit">\(r.t("查询", "Search"))</button></div></form>
         """
-        let rows: [[HTML]] = page.items.map { f in
-            ["<a href=\"/console/firms/\(f.id)\">\(f.name)</a>", "\(f.creditCode)", "\(r.t(IndustryNames.label(f.industryCode).zh, IndustryNames.label(f.industryCode).en))",
-             "\(f.town)", "\(r.name(f.size, FirmSize.self))"]
-        }
-        var pager: HTML = .empty
-        if let next = page.nextCursor {
-            var link = "/console/firms?cursor=\(ConsoleQuery.encode(next))"
-            for k in ["q", "town", "size"] { if let v = q.text(k) { link += "&\(k)=\(ConsoleQuery.encode(v))" } }
-            pager = "<div class=\"pager\"><a href=\"\(link)\">\(r.t("下一页", "Next page")) →</a></div>"
-        }
-        let table = ConsoleLayout.table(r, caption: r.t("企业名录", "Firms"), headers: [r.t("企业名称", "Name"), r.t("统一社会信用代码", "Credit code"),
-                                                                                  r.t("行业", "Industry"), r.t("乡镇街道", "Town"), r.t("规模", "Size")], rows: rows)
-        let create: HTML = r.may("createFirm") ? "<div class=\"actions\"><a class=\"button\" href=\"/console/firms/new\">\(r.t("新建企业", "New firm"))</a></div>" : .empty
-        return ConsoleLayout.response(ConsoleLayout.page(r, title: r.t("企业", "Firms"), filters + create + table + pager))
+    }
+
+    /// The link to the next page of firms, with the same search; none on the last page.
+    static func firmsPager(_ next: String?, _ q: ConsoleQuery, _ r: ConsoleRequest) -> HTML {
+        guard let next else { return .empty }
+        var link = "/console/firms?cursor=\(ConsoleQuery.encode(next))"
+        for k in ["q", "town", "size"] { if let v = q.text(k) { link += "&\(k)=\(ConsoleQuery.encode(v))" } }
+        return "<div class=\"pager\"><a href=\"\(link)\">\(r.t("下一页", "Next page")) →</a></div>"
     }
 
     /// A firm's page: its profile, then each section the person's role may read.

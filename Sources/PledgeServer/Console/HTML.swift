@@ -1,3 +1,5 @@
+import PledgeImport
+
 /// Markup whose every interpolated value is escaped unless it is itself `HTML`: a page cannot put a
 /// firm's name, a search term or an error message into the document as markup by mistake.
 struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
@@ -25,21 +27,7 @@ struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible
     }
 
     /// Escapes the five characters that matter in text and in quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text, apostrophe: true, dropControls: false) }
 }
 
 extension Array where Element == HTML {

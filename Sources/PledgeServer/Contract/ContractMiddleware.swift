@@ -55,27 +55,31 @@ struct ContractMiddleware: ServerMiddleware {
         for parameter in operation.parameters {
             let values: [String] = parameter.inPath ? path[parameter.name].map { [String($0).removingPercentEncoding ?? String($0)] } ?? []
                                                     : query[parameter.name] ?? []
-            if values.isEmpty { continue }
-            if parameter.schema.type == "array" {
-                if let max = parameter.schema.maxItems, values.count > max {
-                    check.errors.append(FieldError("too_many", field: parameter.name, zh: "参数 \(parameter.name) 最多 \(max) 个",
-                                                   en: "\(parameter.name) may be given at most \(max) times"))
-                }
-                if let item = parameter.schema.items { for v in values { Self.check(v, item, parameter.name, &check) } }
-            } else if values.count > 1 {
-                check.errors.append(FieldError("repeated_parameter", field: parameter.name, zh: "参数 \(parameter.name) 只能出现一次",
-                                               en: "\(parameter.name) may be given only once"))
-            } else {
-                let before = check.errors.count
-                Self.check(values[0], parameter.schema, parameter.name, &check)
-                // An id in the path out of its range names no record: refused at once, by its name.
-                if parameter.inPath && check.errors.count > before { check.malformed = true }
-            }
+            if !values.isEmpty { Self.check(values, parameter, &check) }
         }
         guard let first = check.errors.first else { return nil }
         let problem = APIProblem(.badRequest, code: "invalid_parameter", zh: first.zh, en: first.en, field: first.field, errors: check.errors)
         if check.malformed { throw problem }
         return problem
+    }
+
+    /// One parameter's values: an array's count and items, or the one value a plain parameter may have.
+    private static func check(_ values: [String], _ parameter: Contract.Parameter, _ check: inout SchemaCheck) {
+        if parameter.schema.type == "array" {
+            if let max = parameter.schema.maxItems, values.count > max {
+                check.errors.append(FieldError("too_many", field: parameter.name, zh: "参数 \(parameter.name) 最多 \(max) 个",
+                                               en: "\(parameter.name) may be given at most \(max) times"))
+            }
+            if let item = parameter.schema.items { for v in values { Self.check(v, item, parameter.name, &check) } }
+        } else if values.count > 1 {
+            check.errors.append(FieldError("repeated_parameter", field: parameter.name, zh: "参数 \(parameter.name) 只能出现一次",
+                                           en: "\(parameter.name) may be given only once"))
+        } else {
+            let before = check.errors.count
+            Self.check(values[0], parameter.schema, parameter.name, &check)
+            // An id in the path out of its range names no record: refused at once, by its name.
+            if parameter.inPath && check.errors.count > before { check.malformed = true }
+        }
     }
 
     private static func check(_ text: String, _ schema: Schema, _ name: String, _ check: inout SchemaCheck) {

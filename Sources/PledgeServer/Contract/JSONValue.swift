@@ -71,42 +71,39 @@ struct JSONReader {
     }
 
     private mutating func object(depth: Int) throws(Failure) -> JSONValue {
-        i += 1
         var members: [(key: String, value: JSONValue)] = []
-        skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
-        while true {
-            skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a key") }
-            let key = try string()
-            skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            i += 1
-            skipSpace()
-            members.append((key, try value(depth: depth + 1)))
-            skipSpace()
-            guard i < bytes.count else { throw fail("unexpected end") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            guard bytes[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-            i += 1
-            return .object(members)
+        try elements(close: UInt8(ascii: "}")) { (p: inout JSONReader) throws(Failure) in
+            guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "\"") else { throw p.fail("expected a key") }
+            let key = try p.string()
+            p.skipSpace()
+            guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: ":") else { throw p.fail("expected ':'") }
+            p.i += 1
+            p.skipSpace()
+            members.append((key, try p.value(depth: depth + 1)))
         }
+        return .object(members)
     }
 
     private mutating func array(depth: Int) throws(Failure) -> JSONValue {
-        i += 1
         var items: [JSONValue] = []
+        try elements(close: UInt8(ascii: "]")) { (p: inout JSONReader) throws(Failure) in items.append(try p.value(depth: depth + 1)) }
+        return .array(items)
+    }
+
+    /// From an opening bracket to its `close`: the elements `element` reads, separated by commas.
+    private mutating func elements(close: UInt8, _ element: (inout JSONReader) throws(Failure) -> Void) throws(Failure) {
+        i += 1
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+        if i < bytes.count, bytes[i] == close { i += 1; return }
         while true {
             skipSpace()
-            items.append(try value(depth: depth + 1))
+            try element(&self)
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            guard bytes[i] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+            guard bytes[i] == close else { throw fail("expected ',' or '\(String(UnicodeScalar(close)))'") }
             i += 1
-            return .array(items)
+            return
         }
     }
 

@@ -209,12 +209,7 @@ struct SchemaCheck {
             add("not_an_integer", path, zh: "必须是 32 位范围内的整数", en: "must be a whole number within 32 bits")
             return
         }
-        if let min = schema.minimumWhole, value < min {
-            add("out_of_range", path, zh: "不能小于 \(min)", en: "must be at least \(min)")
-        }
-        if let max = schema.maximumWhole, value > max {
-            add("out_of_range", path, zh: "不能大于 \(max)", en: "must be at most \(max)")
-        }
+        checkBounds(value, min: schema.minimumWhole, max: schema.maximumWhole, at: path)
     }
 
     mutating func checkNumber(_ text: String, _ schema: Schema, at path: String) {
@@ -224,12 +219,13 @@ struct SchemaCheck {
             return
         }
         // Only `number` fields (a score) come here; money is integer fen and checked above exactly.
-        if let min = schema.minimum, value < min {
-            add("out_of_range", path, zh: "不能小于 \(min)", en: "must be at least \(min)")
-        }
-        if let max = schema.maximum, value > max {
-            add("out_of_range", path, zh: "不能大于 \(max)", en: "must be at most \(max)")
-        }
+        checkBounds(value, min: schema.minimum, max: schema.maximum, at: path)
+    }
+
+    /// The contract's inclusive bounds, compared in the field's own number type.
+    mutating func checkBounds<N: Comparable>(_ value: N, min: N?, max: N?, at path: String) {
+        if let min, value < min { add("out_of_range", path, zh: "不能小于 \(min)", en: "must be at least \(min)") }
+        if let max, value > max { add("out_of_range", path, zh: "不能大于 \(max)", en: "must be at most \(max)") }
     }
 }
 

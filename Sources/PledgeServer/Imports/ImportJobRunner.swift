@@ -98,19 +98,52 @@ struct ImportJobExecutor: Sendable {
     }
 
     func run(_ job: ClaimedImportJob) async {
-        let store = self.store
-        let logger = self.logger
         var metadata: Logger.Metadata = ["import": "\(job.id)", "kind": "\(job.kind.rawValue)"]
         if let request = job.requestId { metadata["request"] = "\(request)" }
         logger.info("Import job started", metadata: metadata)
-        if job.attempts > Self.maxAttempts {
-            try? await leased { try await store.fail(id: job.id, code: "job_abandoned",
-                zh: "导入任务已尝试 \(Self.maxAttempts) 次仍未完成，已放弃；请检查文件后重新上传",
-                en: "The import was tried \(Self.maxAttempts) times without finishing and has been given up; check the file and upload it again") }
-            return
-        }
+        if job.attempts > Self.maxAttempts { return await abandon(job) }
         let progress = ProgressBox()
-        let beat = Task.detached { [client, leaseTimeout] in
+        let beat = heartbeat(job, progress)
+        defer { beat.cancel() }
+        do {
+            let outcome = try await load(job, progress)
+            metadata["rows"] = "\(outcome.rows)"
+            metadata["inserted"] = "\(outcome.inserted)"
+            metadata["updated"] = "\(outcome.updated)"
+            logger.info("Import job finished", metadata: metadata)
+        } catch where Task.isCancelled {
+            // Shutdown: the load's transaction rolled back; the next worker takes the job again.
+            let store = self.store
+            try? await Database(client, leaseTimeout: leaseTimeout).withRequestConnection { try await store.requeue(id: job.id) }
+        } catch {
+            await fail(job, error)
+        }
+    }
+
+    /// Reads the file, runs the import and records its outcome (and the file of rejected rows).
+    private func load(_ job: ClaimedImportJob, _ progress: ProgressBox) async throws -> ImportOutcome {
+        let (store, logger, client) = (self.store, self.logger, self.client)
+        let read = try await OffThePool.run { try SourceFile.read(data: Data(job.file), name: job.fileName, format: job.format, sheet: job.sheet) }
+        let options = ImportOptions(dryRun: job.dryRun, skipInvalid: job.skipInvalid, actor: job.actor, requestId: job.requestId,
+                                    today: BusinessCalendar.today(), settings: ["statement_timeout": Self.statementTimeout])
+        let outcome = try await leased {
+            try await ImportService(client: client, logger: logger).run(job.kind, table: read.table, options: options) { phase, done, total in
+                progress.set(Self.phase(phase), done, total)
+            }
+        }
+        let rejects = outcome.rejected.isEmpty ? nil
+            : try RejectsFile.data(header: outcome.header, rejected: outcome.rejected, issues: outcome.issues, format: read.format)
+        try await leased {
+            try await store.finish(id: job.id, outcome: outcome, skipInvalid: job.skipInvalid, encoding: read.encoding?.rawValue,
+                                   rejects: rejects, logger: logger)
+        }
+        return outcome
+    }
+
+    /// Every second, on a short lease of its own, writes the load's progress: the job's sign of life.
+    private func heartbeat(_ job: ClaimedImportJob, _ progress: ProgressBox) -> Task<Void, Never> {
+        let store = self.store
+        return Task.detached { [client, leaseTimeout] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 let (phase, done, total) = progress.current
@@ -119,36 +152,22 @@ struct ImportJobExecutor: Sendable {
                 }
             }
         }
-        defer { beat.cancel() }
-        do {
-            let read = try await OffThePool.run { try SourceFile.read(data: Data(job.file), name: job.fileName, format: job.format, sheet: job.sheet) }
-            let options = ImportOptions(dryRun: job.dryRun, skipInvalid: job.skipInvalid, actor: job.actor, requestId: job.requestId,
-                                        today: BusinessCalendar.today(), settings: ["statement_timeout": Self.statementTimeout])
-            let outcome = try await leased {
-                try await ImportService(client: client, logger: logger).run(job.kind, table: read.table, options: options) { phase, done, total in
-                    progress.set(Self.phase(phase), done, total)
-                }
-            }
-            let rejects = outcome.rejected.isEmpty ? nil
-                : try RejectsFile.data(header: outcome.header, rejected: outcome.rejected, issues: outcome.issues, format: read.format)
-            try await leased {
-                try await store.finish(id: job.id, outcome: outcome, skipInvalid: job.skipInvalid, encoding: read.encoding?.rawValue,
-                                       rejects: rejects, logger: logger)
-            }
-            metadata["rows"] = "\(outcome.rows)"
-            metadata["inserted"] = "\(outcome.inserted)"
-            metadata["updated"] = "\(outcome.updated)"
-            logger.info("Import job finished", metadata: metadata)
-        } catch where Task.isCancelled {
-            // Shutdown: the load's transaction rolled back; the next worker takes the job again.
-            try? await Database(client, leaseTimeout: leaseTimeout).withRequestConnection { try await store.requeue(id: job.id) }
-        } catch {
-            var failure = LoggedError.metadata(error)
-            failure["import"] = "\(job.id)"
-            logger.error("Import job failed", metadata: failure)
-            let (code, zh, en) = Self.describe(error)
-            try? await leased { try await store.fail(id: job.id, code: code, zh: zh, en: en) }
-        }
+    }
+
+    private func abandon(_ job: ClaimedImportJob) async {
+        let store = self.store
+        try? await leased { try await store.fail(id: job.id, code: "job_abandoned",
+            zh: "导入任务已尝试 \(Self.maxAttempts) 次仍未完成，已放弃；请检查文件后重新上传",
+            en: "The import was tried \(Self.maxAttempts) times without finishing and has been given up; check the file and upload it again") }
+    }
+
+    private func fail(_ job: ClaimedImportJob, _ error: any Error) async {
+        var failure = LoggedError.metadata(error)
+        failure["import"] = "\(job.id)"
+        logger.error("Import job failed", metadata: failure)
+        let (code, zh, en) = Self.describe(error)
+        let store = self.store
+        try? await leased { try await store.fail(id: job.id, code: code, zh: zh, en: en) }
     }
 
     private func leased<R: Sendable>(_ body: @Sendable () async throws -> R) async throws -> R {
