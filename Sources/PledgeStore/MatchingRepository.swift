@@ -46,8 +46,13 @@ public struct MatchingRepository: Sendable {
             _ = try await conn.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             do {
                 // The whole tables are read: hashes and one sort of the valuations in memory, not
-                // millions of index lookups; compiling the plans would cost more than it saves.
-                _ = try await conn.run("SELECT set_config('work_mem', '512MB', true), set_config('jit', 'off', true)", logger: logger)
+                // millions of index lookups, on parallel workers while the index waits for the
+                // first row (the default costs keep 5 million rows off a Gather); compiling the
+                // plans would cost more than it saves.
+                _ = try await conn.run("""
+                    SELECT set_config('work_mem', '512MB', true), set_config('jit', 'off', true),
+                           set_config('parallel_tuple_cost', '0.001', true), set_config('parallel_setup_cost', '10', true)
+                    """, logger: logger)
                 let clock = try await currentClock(conn)
                 for try await row in try await conn.run(PostgresQuery(unsafeSQL: Self.allFirmsSelect + " WHERE f.archived_at IS NULL"),
                                                         logger: logger) {

@@ -101,23 +101,17 @@ enum AssetGates {
     static func outlivesLoan(_ a: MatchAsset, _ t: MatchTerms) -> GateResult {
         let passed = GateRule.outlivesLoan(a, loanEnd: t.loanEnd)
         guard let expiry = a.expiryDate else {
-            if passed {
-                return GateResult(code: .assetOutlivesLoan, passed: true,
-                                  zh: "著作权保护期届满日未记录；法人作品保护期为 50 年，长于贷款期（至 \(t.loanEnd)）",
-                                  en: "The copyright's expiry is not recorded; a legal person's work is protected for 50 years, longer than the loan (to \(t.loanEnd))")
-            }
-            return GateResult(code: .assetOutlivesLoan, passed: false,
-                              zh: "保护期届满日未记录，无法确认其晚于贷款到期日 \(t.loanEnd)",
-                              en: "The expiry date is not recorded, so it cannot be shown to fall after the loan's end (\(t.loanEnd))")
+            return .worded(.assetOutlivesLoan, passed,
+                           Label("著作权保护期届满日未记录；法人作品保护期为 50 年，长于贷款期（至 \(t.loanEnd)）",
+                                 "The copyright's expiry is not recorded; a legal person's work is protected for 50 years, longer than the loan (to \(t.loanEnd))"),
+                           else: Label("保护期届满日未记录，无法确认其晚于贷款到期日 \(t.loanEnd)",
+                                       "The expiry date is not recorded, so it cannot be shown to fall after the loan's end (\(t.loanEnd))"))
         }
-        if passed {
-            return GateResult(code: .assetOutlivesLoan, passed: true,
-                              zh: "贷款到期日 \(t.loanEnd)（\(t.termMonths) 个月）早于保护期届满日 \(expiry)",
-                              en: "The loan ends on \(t.loanEnd) (\(t.termMonths) months), before the expiry on \(expiry)")
-        }
-        return GateResult(code: .assetOutlivesLoan, passed: false,
-                          zh: "贷款到期日 \(t.loanEnd)（\(t.termMonths) 个月）不早于保护期届满日 \(expiry)，贷款须在保护期届满前结束",
-                          en: "The loan would end on \(t.loanEnd) (\(t.termMonths) months), not before the expiry on \(expiry); the loan must end first")
+        return .worded(.assetOutlivesLoan, passed,
+                       Label("贷款到期日 \(t.loanEnd)（\(t.termMonths) 个月）早于保护期届满日 \(expiry)",
+                             "The loan ends on \(t.loanEnd) (\(t.termMonths) months), before the expiry on \(expiry)"),
+                       else: Label("贷款到期日 \(t.loanEnd)（\(t.termMonths) 个月）不早于保护期届满日 \(expiry)，贷款须在保护期届满前结束",
+                                   "The loan would end on \(t.loanEnd) (\(t.termMonths) months), not before the expiry on \(expiry); the loan must end first"))
     }
 
     static func remainingLife(_ a: MatchAsset, _ term: MatchProduct.Term, _ t: MatchTerms) -> GateResult {
@@ -125,24 +119,18 @@ enum AssetGates {
         let passed = GateRule.remainingLife(a, minMonths: need, asOf: t.asOf)
         let type = a.type.label
         guard let expiry = a.expiryDate else {
-            if passed {
-                return GateResult(code: .assetRemainingLife, passed: true,
-                                  zh: "著作权保护期届满日未记录；法人作品保护期 50 年，视为满足最短剩余保护期 \(need) 个月",
-                                  en: "The copyright's expiry is not recorded; a legal person's work runs 50 years, taken as meeting the \(need)-month minimum")
-            }
-            return GateResult(code: .assetRemainingLife, passed: false,
-                              zh: "保护期届满日未记录，无法确认剩余保护期不少于 \(need) 个月",
-                              en: "The expiry date is not recorded, so the remaining life cannot be shown to be at least \(need) months")
+            return .worded(.assetRemainingLife, passed,
+                           Label("著作权保护期届满日未记录；法人作品保护期 50 年，视为满足最短剩余保护期 \(need) 个月",
+                                 "The copyright's expiry is not recorded; a legal person's work runs 50 years, taken as meeting the \(need)-month minimum"),
+                           else: Label("保护期届满日未记录，无法确认剩余保护期不少于 \(need) 个月",
+                                       "The expiry date is not recorded, so the remaining life cannot be shown to be at least \(need) months"))
         }
         let months = expiry >= t.asOf ? t.asOf.wholeMonths(until: expiry) : 0
-        if passed {
-            return GateResult(code: .assetRemainingLife, passed: true,
-                              zh: "剩余保护期 \(months) 个月（至 \(expiry)），不少于本产品对\(type.zh)要求的 \(need) 个月",
-                              en: "\(months) months of protection remain (to \(expiry)), at least the \(need) months the product requires of \(type.en)s")
-        }
-        return GateResult(code: .assetRemainingLife, passed: false,
-                          zh: "剩余保护期 \(months) 个月（至 \(expiry)），少于本产品对\(type.zh)要求的 \(need) 个月",
-                          en: "Only \(months) months of protection remain (to \(expiry)), fewer than the \(need) months the product requires of \(type.en)s")
+        return .worded(.assetRemainingLife, passed,
+                       Label("剩余保护期 \(months) 个月（至 \(expiry)），不少于本产品对\(type.zh)要求的 \(need) 个月",
+                             "\(months) months of protection remain (to \(expiry)), at least the \(need) months the product requires of \(type.en)s"),
+                       else: Label("剩余保护期 \(months) 个月（至 \(expiry)），少于本产品对\(type.zh)要求的 \(need) 个月",
+                                   "Only \(months) months of protection remain (to \(expiry)), fewer than the \(need) months the product requires of \(type.en)s"))
     }
 
     static func trademarkInUse(_ a: MatchAsset, _ p: MatchProduct, _ t: MatchTerms) -> GateResult {
@@ -187,5 +175,14 @@ enum AssetGates {
         return GateResult(code: .valuationCurrent, passed: true,
                           zh: "\(head.zh)有效至 \(v.validUntil)，且在本产品认可的 \(months) 个月内（至 \(acceptedUntil)）",
                           en: "\(head.en) is valid until \(v.validUntil) and within the \(months) months the product accepts (to \(acceptedUntil))")
+    }
+}
+
+extension GateResult {
+    /// The verdict worded as it went: only the wording that applies is built.
+    static func worded(_ code: GateCode, _ passed: Bool, _ ifPassed: @autoclosure () -> Label,
+                       else ifFailed: @autoclosure () -> Label) -> GateResult {
+        let text = passed ? ifPassed() : ifFailed()
+        return GateResult(code: code, passed: passed, zh: text.zh, en: text.en)
     }
 }

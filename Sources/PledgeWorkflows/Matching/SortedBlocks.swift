@@ -83,24 +83,6 @@ struct SortedBlocks<Element: Comparable & Sendable>: Sendable {
         return true
     }
 
-    /// Calls `body` with the elements greater than `after` (all when nil), in order, until it returns false.
-    func forEach(after: Element?, _ body: (Element) -> Bool) {
-        var b = after.map { blockIndex(for: $0) } ?? 0
-        var i = 0
-        if let after, b < blocks.count {
-            i = Self.upperBound(blocks[b], after)
-        }
-        while b < blocks.count {
-            let block = blocks[b]
-            while i < block.count {
-                if !body(block[i]) { return }
-                i += 1
-            }
-            b += 1
-            i = 0
-        }
-    }
-
     /// Calls `body` with the elements for which `isAfter` holds, in order, until it returns false.
     /// `isAfter` must be false for a prefix of the order and true after it (a cursor of another type).
     func forEach(where isAfter: (Element) -> Bool, _ body: (Element) -> Bool) {
@@ -143,15 +125,6 @@ struct SortedBlocks<Element: Comparable & Sendable>: Sendable {
         while low < high {
             let mid = (low + high) / 2
             if a[mid] < x { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
-
-    private static func upperBound(_ a: [Element], _ x: Element) -> Int {
-        var low = 0, high = a.count
-        while low < high {
-            let mid = (low + high) / 2
-            if x < a[mid] { high = mid } else { low = mid + 1 }
         }
         return low
     }
