@@ -42,6 +42,26 @@ struct PackedIndexTests {
         #expect(store.assetCount == 2)
     }
 
+    @Test func assetsLoadedInAnyOrderReachTheirFirmsInIdOrder() throws {
+        var store = FirmStore()
+        let firms = (1...3).map { MatchFirm(id: Int64($0), industryCode: "equipment", priorityIndustry: false, town: "李渡街道",
+                                            size: .small, foundedOn: CivilDate(year: 2010, month: 1, day: 1)!) }
+        for firm in firms { try store.put(firm) }
+        func held(_ a: MatchAsset, by firm: Int64) -> MatchAsset { var a = a; a.firmId = firm; return a }
+        let wide = held(Self.asset(30, .invention, claims: Int(Int32.max) + 1), by: 2)
+        let arriving = [held(Self.asset(12, .trademark), by: 1), held(Self.asset(25, .giCollectiveMark), by: 2), wide,
+                        held(Self.asset(11, .utilityModel), by: 1), held(Self.asset(21, .invention), by: 2),
+                        held(Self.asset(99, .invention), by: 404)]   // a firm the snapshot did not give
+        for a in arriving { store.load(a) }
+        store.finishLoading()
+        #expect(store.assets(try #require(store.slot(of: 1))).map(\.id) == [11, 12])
+        #expect(store.assets(try #require(store.slot(of: 2))) == [arriving[4], arriving[1], wide])
+        #expect(store.assets(try #require(store.slot(of: 3))).isEmpty)
+        #expect(store.assetCount == 5)
+        #expect(store.markOwners[25] == 2)
+        #expect(store.heldTypes[Int(try #require(store.slot(of: 1)))] == FirmStore.bit(.trademark) | FirmStore.bit(.utilityModel))
+    }
+
     @Test func datesPackAndOrderAsDates() {
         var dates: [CivilDate] = [.earliest, .latest]
         for days in stride(from: -3000, to: 30000, by: 97) { dates.append(CivilDate(daysSinceEpoch: days)) }
