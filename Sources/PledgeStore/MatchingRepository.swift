@@ -26,6 +26,12 @@ public struct EngineChanges: Sendable {
     public var isEmpty: Bool { firmIds.isEmpty && productIds.isEmpty }
 }
 
+/// `pg_export_snapshot()` answered something that is not a snapshot id.
+struct UnexpectedSnapshotId: Error, CustomStringConvertible {
+    let id: String
+    var description: String { "pg_export_snapshot() returned \(id.debugDescription), not a snapshot id" }
+}
+
 public struct MatchingRepository: Sendable {
     /// The engine's own pool: every wait for one of its connections is bounded (Database.withLease),
     /// so an outage fails the engine's answer fast instead of hanging it.
@@ -37,41 +43,67 @@ public struct MatchingRepository: Sendable {
         self.logger = logger
     }
 
-    /// Everything, read in one repeatable-read transaction so the clock and the rows agree: every
+    /// Everything, read in one repeatable-read snapshot so the clock and the rows agree: every
     /// firm to `firm`, then every asset to `asset` in no particular order (sorting five million
     /// rows by firm took the database as long as reading them). Handed over row by row, so the
-    /// caller can keep them compactly instead of as five million `MatchAsset`s.
+    /// caller can keep them compactly instead of as five million `MatchAsset`s. The assets are
+    /// asked for first, on a second connection in the same (exported) snapshot, so the database
+    /// prepares them while the firms are read.
     public func snapshot(firm: (MatchFirm) -> Void, asset: (MatchAsset) -> Void) async throws -> MatchSnapshotHead {
         try await pool.withLease { conn in
-            _ = try await conn.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
-                // The whole tables are read: hashes and one sort of the valuations in memory, not
-                // millions of index lookups, on parallel workers while the index waits for the
-                // first row (the default costs keep 5 million rows off a Gather); compiling the
-                // plans would cost more than it saves.
-                _ = try await conn.run("""
-                    SELECT set_config('work_mem', '512MB', true), set_config('jit', 'off', true),
-                           set_config('parallel_tuple_cost', '0.001', true), set_config('parallel_setup_cost', '10', true)
-                    """, logger: logger)
+            try await wholeTableRead(conn) {
                 let clock = try await currentClock(conn)
-                for try await row in try await conn.run(PostgresQuery(unsafeSQL: Self.allFirmsSelect + " WHERE f.archived_at IS NULL"),
-                                                        logger: logger) {
-                    firm(try Self.decodeFirm(row.makeRandomAccess()))
+                let exported = try await exportSnapshot(conn)
+                try await pool.withLease { assetsConn in
+                    try await wholeTableRead(assetsConn, snapshot: exported) {
+                        let assets = try await assetsConn.run(PostgresQuery(unsafeSQL: Self.allAssetsSelect + """
+                             WHERE a.archived_at IS NULL
+                               AND EXISTS (SELECT 1 FROM firms f WHERE f.id = a.firm_id AND f.archived_at IS NULL)
+                            """), logger: logger)
+                        for try await row in try await conn.run(PostgresQuery(unsafeSQL: Self.allFirmsSelect + " WHERE f.archived_at IS NULL"),
+                                                                logger: logger) {
+                            firm(try Self.decodeFirm(row.makeRandomAccess()))
+                        }
+                        for try await row in assets { asset(try Self.decodeAsset(row.makeRandomAccess())) }
+                    }
                 }
-                for try await row in try await conn.run(PostgresQuery(unsafeSQL: Self.allAssetsSelect + """
-                     WHERE a.archived_at IS NULL
-                       AND EXISTS (SELECT 1 FROM firms f WHERE f.id = a.firm_id AND f.archived_at IS NULL)
-                    """), logger: logger) {
-                    asset(try Self.decodeAsset(row.makeRandomAccess()))
-                }
-                let head = MatchSnapshotHead(clock: clock, products: try await products(conn, ids: nil), licences: try await licences(conn))
-                _ = try await conn.run("COMMIT", logger: logger)
-                return head
-            } catch {
-                _ = try? await conn.run("ROLLBACK", logger: logger)
-                throw error
+                return MatchSnapshotHead(clock: clock, products: try await products(conn, ids: nil), licences: try await licences(conn))
             }
         }
+    }
+
+    /// `body` in a read-only repeatable-read transaction, in the `snapshot` another transaction
+    /// exported when given. The whole tables are read: hashes and one sort of the valuations in
+    /// memory, not millions of index lookups, on parallel workers while the index waits for the
+    /// first row (the default costs keep 5 million rows off a Gather); compiling the plans would
+    /// cost more than it saves.
+    private func wholeTableRead<T>(_ conn: PostgresConnection, snapshot: String? = nil,
+                                   _ body: () async throws -> T) async throws -> T {
+        _ = try await conn.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+        do {
+            if let snapshot { _ = try await conn.run(PostgresQuery(unsafeSQL: "SET TRANSACTION SNAPSHOT '\(snapshot)'"), logger: logger) }
+            _ = try await conn.run("""
+                SELECT set_config('work_mem', '512MB', true), set_config('jit', 'off', true),
+                       set_config('parallel_tuple_cost', '0.001', true), set_config('parallel_setup_cost', '10', true)
+                """, logger: logger)
+            let result = try await body()
+            _ = try await conn.run("COMMIT", logger: logger)
+            return result
+        } catch {
+            _ = try? await conn.run("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    /// The transaction's snapshot for another connection to share; its id is the server's own
+    /// (hex digits and dashes), checked before it is written into `SET TRANSACTION SNAPSHOT`.
+    private func exportSnapshot(_ conn: PostgresConnection) async throws -> String {
+        let rows = try await conn.run("SELECT pg_export_snapshot()", logger: logger).collect()
+        let id = try rows.first?.decode(String.self) ?? ""
+        guard !id.isEmpty, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            throw UnexpectedSnapshotId(id: id)
+        }
+        return id
     }
 
     /// Everything at once (tests and tools at small sizes).
