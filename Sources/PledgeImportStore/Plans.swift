@@ -6,19 +6,23 @@ import PostgresNIO
 
 // Each plan: the staging table, how a row is written to it, the database's checks, and one
 // set-based merge on the natural key. An update bumps the version (optimistic concurrency) and
-// merge writes one audit row per changed record, the row the audit trigger (0005_audit.sql) writes
-// for an API write, set-wise in the same statement (0014_bulk_audit.sql).
+// merge writes one audit row per changed record set-wise in the same statement (0014_bulk_audit.sql):
+// for an update the row the audit trigger (0005_audit.sql) writes for an API write, for an insert a
+// row without the images (the record's own row is its "after"; AuditRepository.history shows it).
 
 struct FirmPlan: MergePlan {
     static let stagingColumns = """
         line integer PRIMARY KEY, credit_code text, name text, industry_code text, town text, size text, founded_on date,
         annual_revenue_fen bigint, rd_expense_fen bigint, total_assets_fen bigint, total_liabilities_fen bigint, employees integer,
-        high_tech boolean, specialized boolean, ip_demonstration boolean, bad_credit boolean
+        high_tech boolean, specialized boolean, ip_demonstration boolean, bad_credit boolean, known boolean NOT NULL DEFAULT false
         """
     static let copyColumns = ["line", "credit_code", "name", "industry_code", "town", "size", "founded_on", "annual_revenue_fen",
                               "rd_expense_fen", "total_assets_fen", "total_liabilities_fen", "employees", "high_tech", "specialized",
                               "ip_demonstration", "bad_credit"]
     static let checks: [StagingCheck] = []
+    static let markKnown: String? = """
+        UPDATE import_firms s SET known = true WHERE EXISTS (SELECT 1 FROM firms f WHERE f.credit_code = s.credit_code)
+        """
     static let updatable: [Updatable] = [
         .init("name"), .init("industry_code"), .init("town"), .init("size"), .init("founded_on"),
         .init("annual_revenue_fen", ["annualRevenueFen"]), .init("rd_expense_fen", ["rdExpenseFen"]),
@@ -40,15 +44,13 @@ struct FirmPlan: MergePlan {
             WITH upd AS (
                 UPDATE firms f SET \(cols.map { "\($0) = s.\($0)" }.joined(separator: ", ")), version = f.version + 1, updated_at = now()
                 FROM import_firms s JOIN firms o ON o.credit_code = s.credit_code
-                WHERE f.id = o.id
+                WHERE s.known AND f.id = o.id
                   AND (\(cols.map { "f.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(cols.map { "s.\($0)" }.joined(separator: ", ")))
                 RETURNING f.id, \(Self.images("o", "f"))),
             ins AS (
                 INSERT INTO firms (\(all))
-                SELECT \(all) FROM import_firms s
-                WHERE NOT EXISTS (SELECT 1 FROM firms f WHERE f.credit_code = s.credit_code)
-                ORDER BY s.line
-                RETURNING *),
+                SELECT \(all) FROM import_firms s WHERE NOT s.known ORDER BY s.line
+                RETURNING id, NULL::bigint AS firm_id),
             \(Self.auditRows(entity: "firm", table: "firms")),
             \(Self.engineNotes("SELECT id AS firm_id, NULL::bigint AS asset_id FROM upd UNION ALL SELECT id, NULL FROM ins", source: "firms"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
@@ -61,7 +63,7 @@ struct AssetPlan: MergePlan {
         line integer PRIMARY KEY, firm_id bigint, type text, number text, title text, filing_date date, grant_date date,
         registration_date date, first_use_date date, expiry_date date, renewal_count integer, legal_status text,
         ipc_classes text[], nice_classes smallint[], claims integer, forward_citations integer, family_size integer,
-        licences integer, litigations integer
+        licences integer, litigations integer, known boolean NOT NULL DEFAULT false
         """
     static let copyColumns = ["line", "firm_id", "type", "number", "title", "filing_date", "grant_date", "registration_date",
                               "first_use_date", "expiry_date", "renewal_count", "legal_status", "ipc_classes", "nice_classes",
@@ -75,6 +77,9 @@ struct AssetPlan: MergePlan {
             zh: { "该知识产权已登记在另一企业名下（\($0)）；权利转移请通过接口办理" },
             en: { "This asset is registered to another firm (\($0)); record a transfer through the API" }),
     ]
+    static let markKnown: String? = """
+        UPDATE import_assets s SET known = true WHERE EXISTS (SELECT 1 FROM ip_assets a WHERE a.type = s.type AND a.number = s.number)
+        """
     static let updatable: [Updatable] = [
         .init("title"), .init("filing_date", ["filingDate"]), .init("grant_date", ["grantDate"]),
         .init("registration_date", ["registrationDate", "term"]), .init("first_use_date", ["firstUseDate"]), .init("expiry_date"),
@@ -98,17 +103,15 @@ struct AssetPlan: MergePlan {
             WITH upd AS (
                 UPDATE ip_assets a SET \(cols.map { "\($0) = s.\($0)" }.joined(separator: ", ")), version = a.version + 1, updated_at = now()
                 FROM import_assets s JOIN ip_assets o ON o.type = s.type AND o.number = s.number AND o.firm_id = s.firm_id
-                WHERE a.firm_id = o.firm_id AND a.id = o.id
+                WHERE s.known AND a.firm_id = o.firm_id AND a.id = o.id
                   AND (\(cols.map { "a.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(cols.map { "s.\($0)" }.joined(separator: ", ")))
                 RETURNING a.firm_id, a.id, \(Self.images("o", "a"))),
             ins AS (
                 INSERT INTO ip_assets (\(all))
-                SELECT \(all) FROM import_assets s
-                WHERE NOT EXISTS (SELECT 1 FROM ip_assets a WHERE a.type = s.type AND a.number = s.number)
-                ORDER BY s.line
-                RETURNING *),
+                SELECT \(all) FROM import_assets s WHERE NOT s.known ORDER BY s.line
+                RETURNING id, firm_id),
             \(Self.auditRows(entity: "asset", table: "ip_assets")),
-            \(Self.engineNotes("SELECT firm_id, id AS asset_id FROM upd UNION ALL SELECT firm_id, id FROM ins", source: "ip_assets"))
+            \(Self.engineNotes(Self.byFirm("SELECT firm_id, id AS asset_id FROM upd UNION ALL SELECT firm_id, id FROM ins"), source: "ip_assets"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
             """, logger: logger)
     }
@@ -117,7 +120,7 @@ struct AssetPlan: MergePlan {
 struct ValuationPlan: MergePlan {
     static let stagingColumns = """
         line integer PRIMARY KEY, asset_type text, asset_number text, appraiser text, method text, value_fen bigint,
-        valuation_date date, valid_until date, report_number text
+        valuation_date date, valid_until date, report_number text, known boolean NOT NULL DEFAULT false
         """
     static let copyColumns = ["line", "asset_type", "asset_number", "appraiser", "method", "value_fen", "valuation_date",
                               "valid_until", "report_number"]
@@ -138,6 +141,11 @@ struct ValuationPlan: MergePlan {
             en: { "This appraiser's report number is already recorded for another asset (\($0))" }),
     ]
 
+    static let markKnown: String? = """
+        UPDATE import_valuations s SET known = true
+        WHERE EXISTS (SELECT 1 FROM valuations v WHERE v.appraiser = s.appraiser AND v.report_number = s.report_number)
+        """
+
     func write(_ row: ValuationRow, into r: inout CopyRows) {
         let v = row.fields
         r.text(row.assetType.rawValue); r.text(row.assetNumber); r.text(v.appraiser); r.text(v.method.rawValue); r.int(v.valueFen)
@@ -153,17 +161,16 @@ struct ValuationPlan: MergePlan {
                 UPDATE valuations v SET method = s.method, value_fen = s.value_fen, valuation_date = s.valuation_date,
                        valid_until = s.valid_until, version = v.version + 1, updated_at = now()
                 FROM src s JOIN valuations o ON o.appraiser = s.appraiser AND o.report_number = s.report_number
-                WHERE v.firm_id = o.firm_id AND v.id = o.id
+                WHERE s.known AND v.firm_id = o.firm_id AND v.id = o.id
                   AND (v.method, v.value_fen, v.valuation_date, v.valid_until) IS DISTINCT FROM (s.method, s.value_fen, s.valuation_date, s.valid_until)
                 RETURNING v.firm_id, v.asset_id, \(Self.images("o", "v"))),
             ins AS (
                 INSERT INTO valuations (firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number)
                 SELECT firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number FROM src s
-                WHERE NOT EXISTS (SELECT 1 FROM valuations v WHERE v.appraiser = s.appraiser AND v.report_number = s.report_number)
-                ORDER BY s.line
-                RETURNING *),
+                WHERE NOT s.known ORDER BY s.line
+                RETURNING id, firm_id, asset_id),
             \(Self.auditRows(entity: "valuation", table: "valuations")),
-            \(Self.engineNotes("SELECT firm_id, asset_id FROM upd UNION ALL SELECT firm_id, asset_id FROM ins", source: "valuations"))
+            \(Self.engineNotes(Self.byFirm("SELECT firm_id, asset_id FROM upd UNION ALL SELECT firm_id, asset_id FROM ins"), source: "valuations"))
             SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
             """, logger: logger)
     }
@@ -171,7 +178,8 @@ struct ValuationPlan: MergePlan {
 
 struct LicencePlan: MergePlan {
     static let stagingColumns = """
-        line integer PRIMARY KEY, firm_id bigint, mark_number text, licence_number text, valid_from date, valid_until date
+        line integer PRIMARY KEY, firm_id bigint, mark_number text, licence_number text, valid_from date, valid_until date,
+        known boolean NOT NULL DEFAULT false
         """
     static let copyColumns = ["line", "firm_id", "mark_number", "licence_number", "valid_from", "valid_until"]
     static let checks: [StagingCheck] = [
@@ -196,6 +204,12 @@ struct LicencePlan: MergePlan {
             zh: { "该许可编号已登记给另一企业（\($0)）" }, en: { "This licence number is recorded for another firm (\($0))" }),
     ]
 
+    static let markKnown: String? = """
+        UPDATE import_licences s SET known = true
+        WHERE EXISTS (SELECT 1 FROM gi_licences g JOIN ip_assets a ON a.id = g.mark_asset_id
+                      WHERE a.type = 'gi_collective_mark' AND a.number = s.mark_number AND g.licence_number = s.licence_number)
+        """
+
     func write(_ row: LicenceRow, into r: inout CopyRows) {
         r.int(row.fields.firmId); r.text(row.markNumber); r.text(row.fields.licenceNumber); r.date(row.fields.validFrom); r.date(row.fields.validUntil)
     }
@@ -208,15 +222,14 @@ struct LicencePlan: MergePlan {
             upd AS (
                 UPDATE gi_licences g SET valid_from = s.valid_from, valid_until = s.valid_until
                 FROM src s JOIN gi_licences o ON o.mark_asset_id = s.mark_asset_id AND o.licence_number = s.licence_number AND o.firm_id = s.firm_id
-                WHERE g.firm_id = o.firm_id AND g.id = o.id
+                WHERE s.known AND g.firm_id = o.firm_id AND g.id = o.id
                   AND (g.valid_from, g.valid_until) IS DISTINCT FROM (s.valid_from, s.valid_until)
                 RETURNING g.firm_id, g.mark_firm_id, \(Self.images("o", "g"))),
             ins AS (
                 INSERT INTO gi_licences (firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until)
                 SELECT firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until FROM src s
-                WHERE NOT EXISTS (SELECT 1 FROM gi_licences g WHERE g.mark_asset_id = s.mark_asset_id AND g.licence_number = s.licence_number)
-                ORDER BY s.line
-                RETURNING *),
+                WHERE NOT s.known ORDER BY s.line
+                RETURNING id, firm_id, mark_firm_id),
             \(Self.auditRows(entity: "licence", table: "gi_licences")),
             \(Self.engineNotes("""
                 SELECT x.firm_id, NULL::bigint AS asset_id

@@ -33,11 +33,28 @@ public struct AuditRepository: StoreBacked {
     public init(client: PostgresClient, logger: Logger) { access = StoreAccess(client, logger: logger) }
 
     /// Oldest first; the cursor is the last audit id seen.
+    ///
+    /// A bulk import's insert row carries no images (0014_bulk_audit.sql, `MergePlan.auditRows`): the
+    /// row as inserted is the "before" of the record's next audit row, or, while there is none, the
+    /// record as it stands, and that is what `after` shows.
     public func history(entity: String, id: Int64, page: PageRequest) async throws -> Page<HistoryRecord> {
         let rows = try await client.query("""
-            SELECT id, at, actor, request_id, action, table_name, before::text, after::text FROM audit_log
-            WHERE entity = \(entity) AND entity_id = \(id) AND id > \(page.after)
-            ORDER BY id LIMIT \(page.limit + 1)
+            SELECT l.id, l.at, l.actor, l.request_id, l.action, l.table_name, l.before::text,
+                   (CASE WHEN l.after IS NULL AND l.action = 'insert' THEN coalesce(
+                        (SELECT n.before FROM audit_log n
+                         WHERE n.entity = l.entity AND n.entity_id = l.entity_id AND n.id > l.id
+                           AND n.table_name = l.table_name AND n.before IS NOT NULL
+                         ORDER BY n.id LIMIT 1),
+                        CASE l.table_name
+                            WHEN 'firms' THEN (SELECT to_jsonb(r) FROM firms r WHERE r.id = l.entity_id)
+                            WHEN 'ip_assets' THEN (SELECT to_jsonb(r) FROM ip_assets r WHERE r.id = l.entity_id)
+                            WHEN 'valuations' THEN (SELECT to_jsonb(r) FROM valuations r WHERE r.id = l.entity_id)
+                            WHEN 'gi_licences' THEN (SELECT to_jsonb(r) FROM gi_licences r WHERE r.id = l.entity_id)
+                        END)
+                    ELSE l.after END)::text
+            FROM audit_log l
+            WHERE l.entity = \(entity) AND l.entity_id = \(id) AND l.id > \(page.after)
+            ORDER BY l.id LIMIT \(page.limit + 1)
             """, logger: logger)
         var items: [HistoryRecord] = []
         for try await (auditId, at, actor, request, action, table, before, after)
