@@ -280,6 +280,30 @@ extension MergePlan {
         """
     }
 
+    /// A merge as one statement: `ctes` (any source CTEs, then the update `upd` and the insert `ins`),
+    /// the audit rows of both, the engine notes of `changed` (firm_id, asset_id), and the counts.
+    static func mergeStatement(_ ctes: String, entity: String, table: String, changed: String) -> String {
+        """
+        WITH \(ctes),
+        \(auditRows(entity: entity, table: table)),
+        \(engineNotes(changed, source: table))
+        SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
+        """
+    }
+
+    /// The staged columns an insert copies: all but the file's line number.
+    static var insertColumns: String { copyColumns.dropFirst().joined(separator: ", ") }
+
+    /// `x = s.x, …`: a merge's update takes these columns from the staged row `s`.
+    static func assignments(_ columns: [String]) -> String {
+        columns.map { "\($0) = s.\($0)" }.joined(separator: ", ")
+    }
+
+    /// Whether the stored row `table` differs from the staged row `s` in these columns.
+    static func differs(_ table: String, _ columns: [String]) -> String {
+        "(\(columns.map { "\(table).\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(columns.map { "s.\($0)" }.joined(separator: ", ")))"
+    }
+
     static func updated(_ all: [Updatable], present: Set<String>) -> [String] {
         all.filter { $0.keys == nil || $0.keys!.contains(where: present.contains) }.map(\.column)
     }

@@ -39,22 +39,19 @@ struct FirmPlan: MergePlan {
 
     func merge(_ conn: PostgresConnection, columns: Set<String>, actor: String, logger: Logger) async throws -> (inserted: Int, updated: Int) {
         let cols = Self.updated(Self.updatable, present: columns)
-        let all = Self.copyColumns.dropFirst().joined(separator: ", ")
-        return try await Self.counts(conn, """
-            WITH upd AS (
-                UPDATE firms f SET \(cols.map { "\($0) = s.\($0)" }.joined(separator: ", ")), version = f.version + 1, updated_at = now()
+        return try await Self.counts(conn, Self.mergeStatement("""
+            upd AS (
+                UPDATE firms f SET \(Self.assignments(cols)), version = f.version + 1, updated_at = now()
                 FROM import_firms s JOIN firms o ON o.credit_code = s.credit_code
                 WHERE s.known AND f.id = o.id
-                  AND (\(cols.map { "f.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(cols.map { "s.\($0)" }.joined(separator: ", ")))
+                  AND \(Self.differs("f", cols))
                 RETURNING f.id, \(Self.images("o", "f"))),
             ins AS (
-                INSERT INTO firms (\(all))
-                SELECT \(all) FROM import_firms s WHERE NOT s.known ORDER BY s.line
-                RETURNING id, NULL::bigint AS firm_id),
-            \(Self.auditRows(entity: "firm", table: "firms")),
-            \(Self.engineNotes("SELECT id AS firm_id, NULL::bigint AS asset_id FROM upd UNION ALL SELECT id, NULL FROM ins", source: "firms"))
-            SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
-            """, logger: logger)
+                INSERT INTO firms (\(Self.insertColumns))
+                SELECT \(Self.insertColumns) FROM import_firms s WHERE NOT s.known ORDER BY s.line
+                RETURNING id, NULL::bigint AS firm_id)
+            """, entity: "firm", table: "firms",
+            changed: "SELECT id AS firm_id, NULL::bigint AS asset_id FROM upd UNION ALL SELECT id, NULL FROM ins"), logger: logger)
     }
 }
 
@@ -98,22 +95,19 @@ struct AssetPlan: MergePlan {
 
     func merge(_ conn: PostgresConnection, columns: Set<String>, actor: String, logger: Logger) async throws -> (inserted: Int, updated: Int) {
         let cols = Self.updated(Self.updatable, present: columns)
-        let all = Self.copyColumns.dropFirst().joined(separator: ", ")
-        return try await Self.counts(conn, """
-            WITH upd AS (
-                UPDATE ip_assets a SET \(cols.map { "\($0) = s.\($0)" }.joined(separator: ", ")), version = a.version + 1, updated_at = now()
+        return try await Self.counts(conn, Self.mergeStatement("""
+            upd AS (
+                UPDATE ip_assets a SET \(Self.assignments(cols)), version = a.version + 1, updated_at = now()
                 FROM import_assets s JOIN ip_assets o ON o.type = s.type AND o.number = s.number AND o.firm_id = s.firm_id
                 WHERE s.known AND a.firm_id = o.firm_id AND a.id = o.id
-                  AND (\(cols.map { "a.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(cols.map { "s.\($0)" }.joined(separator: ", ")))
+                  AND \(Self.differs("a", cols))
                 RETURNING a.firm_id, a.id, \(Self.images("o", "a"))),
             ins AS (
-                INSERT INTO ip_assets (\(all))
-                SELECT \(all) FROM import_assets s WHERE NOT s.known ORDER BY s.line
-                RETURNING id, firm_id),
-            \(Self.auditRows(entity: "asset", table: "ip_assets")),
-            \(Self.engineNotes(Self.byFirm("SELECT firm_id, id AS asset_id FROM upd UNION ALL SELECT firm_id, id FROM ins"), source: "ip_assets"))
-            SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
-            """, logger: logger)
+                INSERT INTO ip_assets (\(Self.insertColumns))
+                SELECT \(Self.insertColumns) FROM import_assets s WHERE NOT s.known ORDER BY s.line
+                RETURNING id, firm_id)
+            """, entity: "asset", table: "ip_assets",
+            changed: Self.byFirm("SELECT firm_id, id AS asset_id FROM upd UNION ALL SELECT firm_id, id FROM ins")), logger: logger)
     }
 }
 
@@ -153,8 +147,8 @@ struct ValuationPlan: MergePlan {
     }
 
     func merge(_ conn: PostgresConnection, columns: Set<String>, actor: String, logger: Logger) async throws -> (inserted: Int, updated: Int) {
-        try await Self.counts(conn, """
-            WITH src AS (
+        try await Self.counts(conn, Self.mergeStatement("""
+            src AS (
                 SELECT s.*, a.firm_id, a.id AS asset_id FROM import_valuations s
                 JOIN ip_assets a ON a.type = s.asset_type AND a.number = s.asset_number),
             upd AS (
@@ -168,11 +162,9 @@ struct ValuationPlan: MergePlan {
                 INSERT INTO valuations (firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number)
                 SELECT firm_id, asset_id, appraiser, method, value_fen, valuation_date, valid_until, report_number FROM src s
                 WHERE NOT s.known ORDER BY s.line
-                RETURNING id, firm_id, asset_id),
-            \(Self.auditRows(entity: "valuation", table: "valuations")),
-            \(Self.engineNotes(Self.byFirm("SELECT firm_id, asset_id FROM upd UNION ALL SELECT firm_id, asset_id FROM ins"), source: "valuations"))
-            SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
-            """, logger: logger)
+                RETURNING id, firm_id, asset_id)
+            """, entity: "valuation", table: "valuations",
+            changed: Self.byFirm("SELECT firm_id, asset_id FROM upd UNION ALL SELECT firm_id, asset_id FROM ins")), logger: logger)
     }
 }
 
@@ -215,8 +207,8 @@ struct LicencePlan: MergePlan {
     }
 
     func merge(_ conn: PostgresConnection, columns: Set<String>, actor: String, logger: Logger) async throws -> (inserted: Int, updated: Int) {
-        try await Self.counts(conn, """
-            WITH src AS (
+        try await Self.counts(conn, Self.mergeStatement("""
+            src AS (
                 SELECT s.*, a.firm_id AS mark_firm_id, a.id AS mark_asset_id FROM import_licences s
                 JOIN ip_assets a ON a.type = 'gi_collective_mark' AND a.number = s.mark_number),
             upd AS (
@@ -229,14 +221,12 @@ struct LicencePlan: MergePlan {
                 INSERT INTO gi_licences (firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until)
                 SELECT firm_id, mark_firm_id, mark_asset_id, licence_number, valid_from, valid_until FROM src s
                 WHERE NOT s.known ORDER BY s.line
-                RETURNING id, firm_id, mark_firm_id),
-            \(Self.auditRows(entity: "licence", table: "gi_licences")),
-            \(Self.engineNotes("""
+                RETURNING id, firm_id, mark_firm_id)
+            """, entity: "licence", table: "gi_licences",
+            changed: """
                 SELECT x.firm_id, NULL::bigint AS asset_id
                 FROM (SELECT firm_id, mark_firm_id FROM upd UNION ALL SELECT firm_id, mark_firm_id FROM ins) l
                 CROSS JOIN LATERAL (VALUES (l.firm_id), (l.mark_firm_id)) AS x (firm_id)
-                """, source: "gi_licences"))
-            SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
-            """, logger: logger)
+                """), logger: logger)
     }
 }
