@@ -20,6 +20,11 @@ public final class GateMemo {
 
     private var gates: [Key: GateResult] = [:]
     private var points: [Int64: Int] = [:]
+    private var explained: [Int64: Label] = [:]
+    private var firmTexts: [FirmText: Label] = [:]
+
+    /// What the score says of the firm itself, the same under every product but for the weight.
+    enum FirmText: Hashable { case strength, strategicFit, risk }
 
     public init() {}
 
@@ -28,6 +33,20 @@ public final class GateMemo {
         if let known = gates[key] { return known }
         let made = make()
         gates[key] = made
+        return made
+    }
+
+    func explanation(_ a: MatchAsset, asOf: CivilDate) -> Label {
+        if let known = explained[a.id] { return known }
+        let made = AssetValue.explain(a, asOf: asOf)
+        explained[a.id] = made
+        return made
+    }
+
+    func firmText(_ which: FirmText, _ make: () -> Label) -> Label {
+        if let known = firmTexts[which] { return known }
+        let made = make()
+        firmTexts[which] = made
         return made
     }
 

@@ -48,7 +48,7 @@ public enum MatchEngine {
 
         let basis = ScoreBasis(eligibleCount: count, bestPoints: bestPoints, uncappedFen: uncapped,
                                coverageBaseFen: request.amountFen ?? product.maxAmountFen)
-        let score = Scoring.score(product.weights, firm: firm, basis: basis, best: best, asOf: t.asOf)
+        let score = Scoring.score(product.weights, firm: firm, basis: basis, best: best, asOf: t.asOf, memo: memo)
         let summary = summarize(eligible: eligible, firmGates: firmGates, amount: amount, capacity: capacity,
                                 package: package, shortfall: shortfall, score: score.centiPoints, terms: t)
         return MatchResult(firmId: firm.id, productId: product.id, request: request, amountFen: amount,

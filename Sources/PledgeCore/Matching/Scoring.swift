@@ -98,32 +98,41 @@ enum Scoring {
             + w.risk * risk
     }
 
-    /// The same score with every factor explained.
-    static func score(_ w: ScoreWeights, firm f: MatchFirm, basis b: ScoreBasis, best: MatchAsset?, asOf d: CivilDate) -> Score {
-        func factor(_ code: ScoreFactorCode, _ weight: Int, _ q: Int, _ zh: String, _ en: String) -> ScoreFactor {
+    /// The same score with every factor explained. What it says of the firm and of an asset is the
+    /// same under every product, so `memo` words it once per answer.
+    static func score(_ w: ScoreWeights, firm f: MatchFirm, basis b: ScoreBasis, best: MatchAsset?, asOf d: CivilDate,
+                      memo: GateMemo = GateMemo()) -> Score {
+        func factor(_ code: ScoreFactorCode, _ weight: Int, _ q: Int, _ text: Label) -> ScoreFactor {
             let centi = weight * q
             return ScoreFactor(code: code, weight: weight, centiPoints: centi,
-                               zh: "\(zh)；质量 \(q)/100 × 权重 \(weight) = \(MatchText.points(centi: centi)) 分",
-                               en: "\(en); quality \(q)/100 × weight \(weight) = \(MatchText.points(centi: centi)) points")
+                               zh: "\(text.zh)；质量 \(q)/100 × 权重 \(weight) = \(MatchText.points(centi: centi)) 分",
+                               en: "\(text.en); quality \(q)/100 × weight \(weight) = \(MatchText.points(centi: centi)) points")
         }
 
         let ipQ = ipValue(count: b.eligibleCount, best: b.bestPoints)
         let ip: ScoreFactor
         if let best, b.eligibleCount > 0 {
-            let parts = AssetValue.explain(best, asOf: d)
+            let parts = memo.explanation(best, asOf: d)
             let best = MatchText.asset(best)
             ip = factor(.ipValue, w.ipValue, ipQ,
-                        "合格资产 \(b.eligibleCount) 项，最高价值分 \(b.bestPoints)（\(best.zh)：\(parts.zh)）",
-                        "\(b.eligibleCount) eligible asset\(b.eligibleCount == 1 ? "" : "s"); best value \(b.bestPoints) (\(best.en): \(parts.en))")
+                        Label("合格资产 \(b.eligibleCount) 项，最高价值分 \(b.bestPoints)（\(best.zh)：\(parts.zh)）",
+                              "\(b.eligibleCount) eligible asset\(b.eligibleCount == 1 ? "" : "s"); best value \(b.bestPoints) (\(best.en): \(parts.en))"))
         } else {
-            ip = factor(.ipValue, w.ipValue, ipQ, "没有合格资产", "No eligible asset")
+            ip = factor(.ipValue, w.ipValue, ipQ, Label("没有合格资产", "No eligible asset"))
         }
 
         let covQ = coverage(uncapped: b.uncappedFen, base: b.coverageBaseFen)
         let cov = factor(.coverage, w.coverage, covQ,
-                         "合格押品可贷 \(MatchText.yuan(b.uncappedFen))，为 \(MatchText.yuan(b.coverageBaseFen)) 的 \(covQ)%（封顶 100%）",
-                         "Eligible collateral supports \(MatchText.yuan(b.uncappedFen)), \(covQ)% of \(MatchText.yuan(b.coverageBaseFen)) (capped at 100%)")
+                         Label("合格押品可贷 \(MatchText.yuan(b.uncappedFen))，为 \(MatchText.yuan(b.coverageBaseFen)) 的 \(covQ)%（封顶 100%）",
+                               "Eligible collateral supports \(MatchText.yuan(b.uncappedFen)), \(covQ)% of \(MatchText.yuan(b.coverageBaseFen)) (capped at 100%)"))
+        let strength = factor(.firmStrength, w.firmStrength, FirmStrength(f, asOf: d).q,
+                              memo.firmText(.strength) { strengthText(f, asOf: d) })
+        let fit = factor(.strategicFit, w.strategicFit, strategicFit(f), memo.firmText(.strategicFit) { fitText(f) })
+        let risk = factor(.risk, w.risk, Risk(f).q, memo.firmText(.risk) { riskText(f) })
+        return Score(factors: [ip, cov, strength, fit, risk])
+    }
 
+    static func strengthText(_ f: MatchFirm, asOf d: CivilDate) -> Label {
         let s = FirmStrength(f, asOf: d)
         var szh: [String] = [], sen: [String] = []
         if let bp = s.rdBp {
@@ -141,8 +150,10 @@ enum Scoring {
         if f.highTech { szh.append("高新技术企业 10 分"); sen.append("high-tech enterprise 10") }
         if f.specialized { szh.append("专精特新 10 分"); sen.append("specialised SME (专精特新) 10") }
         if f.ipDemonstration { szh.append("知识产权示范企业 10 分"); sen.append("IP demonstration enterprise 10") }
-        let strength = factor(.firmStrength, w.firmStrength, s.q, szh.joined(separator: "，"), sen.joined(separator: ", "))
+        return Label(szh.joined(separator: "，"), sen.joined(separator: ", "))
+    }
 
+    static func fitText(_ f: MatchFirm) -> Label {
         var fzh: [String] = [], fen: [String] = []
         if f.priorityIndustry { fzh.append("方案重点产业 50 分"); fen.append("priority industry of the plan 50") }
         if giIndustries.contains(f.industryCode) {
@@ -152,19 +163,15 @@ enum Scoring {
         if f.highTech { fzh.append("高新技术企业 15 分"); fen.append("high-tech enterprise 15") }
         if f.specialized { fzh.append("专精特新 15 分"); fen.append("specialised SME 15") }
         if fzh.isEmpty { fzh.append("不在重点产业，无相关资质"); fen.append("Not in a priority industry, no qualifying status") }
-        let fit = factor(.strategicFit, w.strategicFit, strategicFit(f), fzh.joined(separator: "，"), fen.joined(separator: ", "))
+        return Label(fzh.joined(separator: "，"), fen.joined(separator: ", "))
+    }
 
+    static func riskText(_ f: MatchFirm) -> Label {
         let r = Risk(f)
-        let riskFactor: ScoreFactor
-        if r.blocked {
-            riskFactor = factor(.risk, w.risk, r.q, "有不良信用记录或违约贷款", "A bad-credit record or defaulted loan")
-        } else if let ratio = r.debtRatio {
-            riskFactor = factor(.risk, w.risk, r.q,
-                                "资产负债率 \(ratio)%（≤40% 满分，≥90% 为 0）",
-                                "Debt ratio \(ratio)% (≤40% full marks, ≥90% none)")
-        } else {
-            riskFactor = factor(.risk, w.risk, r.q, "资产负债率未知，按中性 50 计", "Debt ratio unknown, taken as a neutral 50")
+        if r.blocked { return Label("有不良信用记录或违约贷款", "A bad-credit record or defaulted loan") }
+        if let ratio = r.debtRatio {
+            return Label("资产负债率 \(ratio)%（≤40% 满分，≥90% 为 0）", "Debt ratio \(ratio)% (≤40% full marks, ≥90% none)")
         }
-        return Score(factors: [ip, cov, strength, fit, riskFactor])
+        return Label("资产负债率未知，按中性 50 计", "Debt ratio unknown, taken as a neutral 50")
     }
 }
