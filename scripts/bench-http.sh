@@ -51,7 +51,8 @@ rss_mib() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 
 wait_ready() {
     for _ in $(seq 1 600); do
-        curl -fs "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
+        # /readyz answers while the matching index builds; the engine's endpoints wait for "ready".
+        curl -fs "http://127.0.0.1:$1/readyz" 2>/dev/null | grep -q '"matchIndex":"ready"' && return 0
         curl -fs "http://127.0.0.1:$1/hello" >/dev/null 2>&1 && return 0
         kill -0 "$2" 2>/dev/null || { echo "the server exited; see $3" >&2; exit 1; }
         sleep 1
