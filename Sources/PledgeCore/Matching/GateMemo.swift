@@ -29,31 +29,25 @@ public final class GateMemo {
     public init() {}
 
     func gate(_ code: GateCode, _ assetId: Int64, _ term: Int64, _ make: () -> GateResult) -> GateResult {
-        let key = Key(code: code, assetId: assetId, term: term)
-        if let known = gates[key] { return known }
-        let made = make()
-        gates[key] = made
-        return made
+        Self.remembered(&gates, Key(code: code, assetId: assetId, term: term), make)
     }
 
     func explanation(_ a: MatchAsset, asOf: CivilDate) -> Label {
-        if let known = explained[a.id] { return known }
-        let made = AssetValue.explain(a, asOf: asOf)
-        explained[a.id] = made
-        return made
+        Self.remembered(&explained, a.id) { AssetValue.explain(a, asOf: asOf) }
     }
 
     func firmText(_ which: FirmText, _ make: () -> Label) -> Label {
-        if let known = firmTexts[which] { return known }
-        let made = make()
-        firmTexts[which] = made
-        return made
+        Self.remembered(&firmTexts, which, make)
     }
 
     func valuePoints(_ a: MatchAsset, asOf: CivilDate) -> Int {
-        if let known = points[a.id] { return known }
-        let made = AssetValue.points(a, asOf: asOf)
-        points[a.id] = made
+        Self.remembered(&points, a.id) { AssetValue.points(a, asOf: asOf) }
+    }
+
+    private static func remembered<K: Hashable, V>(_ table: inout [K: V], _ key: K, _ make: () -> V) -> V {
+        if let known = table[key] { return known }
+        let made = make()
+        table[key] = made
         return made
     }
 }

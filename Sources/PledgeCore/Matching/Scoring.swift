@@ -134,36 +134,43 @@ enum Scoring {
 
     static func strengthText(_ f: MatchFirm, asOf d: CivilDate) -> Label {
         let s = FirmStrength(f, asOf: d)
-        var szh: [String] = [], sen: [String] = []
+        var p = Phrases()
         if let bp = s.rdBp {
-            szh.append("研发投入强度 \(MatchText.percent(bp: Int(bp))) 得 \(s.rd) 分")
-            sen.append("R&D intensity \(MatchText.percent(bp: Int(bp))) \(s.rd)")
+            p.add("研发投入强度 \(MatchText.percent(bp: Int(bp))) 得 \(s.rd) 分", "R&D intensity \(MatchText.percent(bp: Int(bp))) \(s.rd)")
         } else {
-            szh.append("研发投入强度未知 0 分"); sen.append("R&D intensity unknown 0")
+            p.add("研发投入强度未知 0 分", "R&D intensity unknown 0")
         }
-        szh.append("经营 \(s.years) 年 \(s.yearsPoints) 分"); sen.append("\(s.years) years operating \(s.yearsPoints)")
+        p.add("经营 \(s.years) 年 \(s.yearsPoints) 分", "\(s.years) years operating \(s.yearsPoints)")
         if let r = f.annualRevenueFen {
-            szh.append("营业收入 \(MatchText.yuan(r)) \(s.revenue) 分"); sen.append("revenue \(MatchText.yuan(r)) \(s.revenue)")
+            p.add("营业收入 \(MatchText.yuan(r)) \(s.revenue) 分", "revenue \(MatchText.yuan(r)) \(s.revenue)")
         } else {
-            szh.append("营业收入未知 0 分"); sen.append("revenue unknown 0")
+            p.add("营业收入未知 0 分", "revenue unknown 0")
         }
-        if f.highTech { szh.append("高新技术企业 10 分"); sen.append("high-tech enterprise 10") }
-        if f.specialized { szh.append("专精特新 10 分"); sen.append("specialised SME (专精特新) 10") }
-        if f.ipDemonstration { szh.append("知识产权示范企业 10 分"); sen.append("IP demonstration enterprise 10") }
-        return Label(szh.joined(separator: "，"), sen.joined(separator: ", "))
+        if f.highTech { p.add("高新技术企业 10 分", "high-tech enterprise 10") }
+        if f.specialized { p.add("专精特新 10 分", "specialised SME (专精特新) 10") }
+        if f.ipDemonstration { p.add("知识产权示范企业 10 分", "IP demonstration enterprise 10") }
+        return p.label
     }
 
     static func fitText(_ f: MatchFirm) -> Label {
-        var fzh: [String] = [], fen: [String] = []
-        if f.priorityIndustry { fzh.append("方案重点产业 50 分"); fen.append("priority industry of the plan 50") }
+        var p = Phrases()
+        if f.priorityIndustry { p.add("方案重点产业 50 分", "priority industry of the plan 50") }
         if giIndustries.contains(f.industryCode) {
             let industry = IndustryNames.label(f.industryCode)
-            fzh.append("地理标志产品相关产业（\(industry.zh)）20 分"); fen.append("GI-product industry (\(industry.en)) 20")
+            p.add("地理标志产品相关产业（\(industry.zh)）20 分", "GI-product industry (\(industry.en)) 20")
         }
-        if f.highTech { fzh.append("高新技术企业 15 分"); fen.append("high-tech enterprise 15") }
-        if f.specialized { fzh.append("专精特新 15 分"); fen.append("specialised SME 15") }
-        if fzh.isEmpty { fzh.append("不在重点产业，无相关资质"); fen.append("Not in a priority industry, no qualifying status") }
-        return Label(fzh.joined(separator: "，"), fen.joined(separator: ", "))
+        if f.highTech { p.add("高新技术企业 15 分", "high-tech enterprise 15") }
+        if f.specialized { p.add("专精特新 15 分", "specialised SME 15") }
+        if p.isEmpty { p.add("不在重点产业，无相关资质", "Not in a priority industry, no qualifying status") }
+        return p.label
+    }
+
+    /// A factor's reasons in both languages, joined as each language lists them.
+    struct Phrases {
+        private var zh: [String] = [], en: [String] = []
+        var isEmpty: Bool { zh.isEmpty }
+        mutating func add(_ zh: String, _ en: String) { self.zh.append(zh); self.en.append(en) }
+        var label: Label { Label(zh.joined(separator: "，"), en.joined(separator: ", ")) }
     }
 
     static func riskText(_ f: MatchFirm) -> Label {
