@@ -12,10 +12,14 @@ public enum ProtectionTerm {
             return filing.map { lastDay(from: $0, years: $0 >= designFifteenYearsFrom ? 15 : 10) }
         case .trademark, .giCollectiveMark:
             // Each renewal (续展) adds ten years to the registration's term.
-            return registration.map { lastDay(from: $0, years: 10 * (1 + max(0, renewals))) }
+            // The count is clamped first: a validator refuses more than 20 renewals but still asks
+            // for the expiry, and ten years times an absurd count must not overflow.
+            return registration.map { lastDay(from: $0, years: 10 * (1 + min(max(0, renewals), 1_000))) }
         case .copyright:
             // A legal person's work: 50 years, ending on 31 December of the fiftieth year after creation.
-            return filing.map { CivilDate(year: $0.year + 50, month: 12, day: 31)! }
+            // Past year 9999 the calendar ends: a creation date that late is refused by the validator,
+            // which still asks for the expiry.
+            return filing.map { CivilDate(year: $0.year + 50, month: 12, day: 31) ?? .latest }
         }
     }
 

@@ -25,6 +25,21 @@ import Testing
         #expect(CivilDate.latest.description == "9999-12-31")
     }
 
+    /// Found by the fuzzer: the validator asks for the legal expiry even after it has refused a
+    /// date or a count, and a copyright created in 9990 or a mark renewed Int.max times trapped.
+    @Test func protectionTermsOfAbsurdInputsRefuseInsteadOfTrapping() {
+        #expect(ProtectionTerm.expiry(type: .copyright, filing: CivilDate(year: 9990, month: 6, day: 1), registration: nil,
+                                      renewals: 0) == .latest)
+        #expect(ProtectionTerm.expiry(type: .trademark, filing: nil, registration: CivilDate(year: 2020, month: 1, day: 1),
+                                      renewals: .max) != nil)
+        let copyright = AssetInput(firmId: 1, type: "copyright", number: "2020SR0000001", title: "软件", filingDate: "9990-06-01",
+                                   legalStatus: "in_force")
+        #expect(throws: (any Error).self) { try copyright.validated(today: CivilDate(year: 2026, month: 11, day: 30)!) }
+        let mark = AssetInput(firmId: 1, type: "trademark", number: "12345678", title: "商标", registrationDate: "2020-01-01",
+                              renewalCount: .max, legalStatus: "in_force")
+        #expect(throws: (any Error).self) { try mark.validated(today: CivilDate(year: 2026, month: 11, day: 30)!) }
+    }
+
     @Test func monthsAndMoneyNeverTrap() {
         for n in extremes {
             let month = YearMonth(index: n)
