@@ -77,16 +77,15 @@ struct FirmStore: Sendable {
 
     mutating func setAssets(_ assets: [MatchAsset], slot: Int32) {
         let s = Int(slot)
-        assetCount += assets.count - (wide[slot]?.count ?? packed[s].count)
         let rows = assets.compactMap(PackedAsset.init)
-        if rows.count == assets.count {
-            packed[s] = rows
-            wide[slot] = nil
-        } else {
+        guard rows.count == assets.count else {
+            assetCount += assets.count - (wide[slot]?.count ?? packed[s].count)
             packed[s] = []
             wide[slot] = assets
+            heldTypes[s] = assets.reduce(0) { $0 | Self.bit($1.type) }
+            return
         }
-        heldTypes[s] = assets.reduce(0) { $0 | Self.bit($1.type) }
+        place(rows, slot: slot)
     }
 
     /// Forgets the marks the firm held; `noteMarks` records the ones it holds now. A catch-up
@@ -141,7 +140,8 @@ struct FirmStore: Sendable {
         }
     }
 
-    /// `setAssets` for rows already packed.
+    /// `setAssets` for rows already packed (`PackedAsset.type` is the type's place in `allCases`,
+    /// the bit `bit(_:)` gives).
     private mutating func place(_ rows: [PackedAsset], slot: Int32) {
         let s = Int(slot)
         assetCount += rows.count - (wide[slot]?.count ?? packed[s].count)
