@@ -30,12 +30,13 @@ struct BenchMatch: AsyncParsableCommand {
     @Option(help: "Number of firms (default: the tier's).") var firms: Int?
     @Option(help: "Number of IP assets (default: the tier's).") var assets: Int?
     @Option(help: "Samples per measurement.") var samples = 200
+    @Flag(help: "Only build the index and print its build time and memory (to profile the build).") var buildOnly = false
     @OptionGroup var database: DatabaseOptions
 
     static let databaseName = "pledgematch_bench"
 
     func run() async throws {
-        let tier = self.tier, samples = self.samples
+        let tier = self.tier, samples = self.samples, buildOnly = self.buildOnly
         let firms = self.firms ?? tier.firms, assets = self.assets ?? tier.assets
         try await database.withBenchDatabase(tier.databaseName, isCurrent: { client, logger in
             let have = try await BenchData(client: client, logger: logger).counts()
@@ -53,9 +54,9 @@ struct BenchMatch: AsyncParsableCommand {
             try await withRunningClient(config, logger: logger) { client in
                 try await withRunningClient(DatabaseURL.engine(config), logger: logger) { engineClient in
                     try await MatchBenchmark(client: client, engineClient: engineClient, logger: logger, samples: samples,
-                                             referenceSamples: tier.referenceSamples).run()
+                                             referenceSamples: tier.referenceSamples, buildOnly: buildOnly).run()
                 }
-                if tier.loans > 0 {
+                if tier.loans > 0 && !buildOnly {
                     try await ReportBenchmark(client: client, logger: logger, samples: samples, tier: tier).run()
                 }
             }
@@ -107,6 +108,7 @@ struct MatchBenchmark {
     let logger: Logger
     let samples: Int
     var referenceSamples = 10
+    var buildOnly = false
 
     func run() async throws {
         let today = BusinessCalendar.today()
@@ -123,6 +125,7 @@ struct MatchBenchmark {
             say("  of which reading the snapshot \(parts.read), ranking every firm under every product \(parts.rank)")
         }
         say("Memory: process RSS \(Memory.mib(rss)) MiB (index ≈ \(Memory.mib(rss - rssBefore)) MiB over the baseline)")
+        if buildOnly { return }
 
         let products = await index.allProducts
         var generator = SystemRandomNumberGenerator()
