@@ -86,6 +86,26 @@ pair() {
         "$(( hrps > 0 ? 100 * rps / hrps : 0 ))"
 }
 
+# A firm's matches with a different firm each request (ids 1 to $1): the answers the service keeps
+# (AnswerCache) serve a repeated question, so the fixed-firm row measures a kept answer and this
+# one, at 100,000 firms, nearly always a fresh one.
+random_firms_pair() {
+    local firms=$1 token=$2 script a b
+    script=$(mktemp --suffix .lua)
+    cat > "$script" <<LUA
+request = function()
+  return wrk.format("GET", "/firms/" .. math.random(1, $firms) .. "/matches")
+end
+LUA
+    a=$(run_wrk "http://127.0.0.1:$port/" -H "Authorization: Bearer $token" -s "$script")
+    b=$(run_wrk "http://127.0.0.1:$port/healthz")
+    rm -f "$script"
+    IFS='|' read -r rps p99 err <<< "$a"
+    IFS='|' read -r hrps hp99 herr <<< "$b"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %d%% |\n' "\`GET /firms/{random 1…$firms}/matches\` (operations)" "$rps" "$p99" "$err" \
+        "$hrps" "$hp99" "$herr" "$(( hrps > 0 ? 100 * rps / hrps : 0 ))"
+}
+
 # The bare route and the service's /healthz, one after the other.
 bare_pair() {
     local a b
@@ -108,6 +128,7 @@ serve_demo() {
     wait_ready "$port" "$server_pid" "$data/demo-server.log"
     product=$(sql "$dir" pledgematch "SELECT min(id) FROM loan_products WHERE bank_id = (SELECT bank_id FROM users WHERE login = 'demo-bank')")
     firm=2
+    firms=$(sql "$dir" pledgematch "SELECT max(id) FROM firms")
 }
 
 serve_100k() {
@@ -138,6 +159,7 @@ serve_100k() {
     unset DATABASE_URL
     product=$(sql "$dir" pledgematch_bench "SELECT min(id) FROM loan_products WHERE bank_id = 1")
     firm=50000
+    firms=100000
 }
 
 stop_server() {
@@ -168,6 +190,7 @@ for set in "${sets[@]}"; do
     echo "|---|---|---|---|---|---|---|---|"
     pair "\`GET /products/$product/candidates?limit=50\` (bank officer)" "/products/$product/candidates?limit=50" "$bank_token"
     pair "\`GET /firms/$firm/matches\` (operations)" "/firms/$firm/matches" "$ops_token"
+    random_firms_pair "$firms" "$ops_token"
     pair "\`GET /firms?limit=50\` (operations)" "/firms?limit=50" "$ops_token"
     pair "\`GET /reports/progress\` (operations)" "/reports/progress" "$ops_token"
     echo

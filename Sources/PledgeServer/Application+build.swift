@@ -59,7 +59,7 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
                  index: MatchIndex? = nil, throttle: LoginThrottle = LoginThrottle(),
                  boundary: BankBoundary = BankBoundary(),
                  leaseTimeout: Duration = Database.defaultLeaseTimeout,
-                 imports: ImportJobRunner? = nil) throws -> Router<AppRequestContext> {
+                 imports: ImportJobRunner? = nil, answers: AnswerCache? = AnswerCache()) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     // Metrics outside the problem middleware, so they count the status actually sent.
     router.add(middleware: MetricsMiddleware())
@@ -82,9 +82,11 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     // JSON goes out compact (keys still sorted, so the same answer is the same bytes): indented, a
     // firm's explained matches were half as large again (287 KB against 191 KB on the demo data).
     let configuration = OpenAPIRuntime.Configuration(dateTranscoder: BeijingDateTranscoder(), jsonEncodingOptions: [.sortedKeys])
-    try service.registerHandlers(on: router, configuration: configuration,
-                                 middlewares: [AuthorizationMiddleware(),
-                                               ContractMiddleware(contract: .shared, maxBytes: AppConfiguration.maxBodyBytes)])
+    // A firm's explained products are kept as sent while nothing they are made of changes.
+    let middlewares: [any ServerMiddleware] = [AuthorizationMiddleware(),
+                                               ContractMiddleware(contract: .shared, maxBytes: AppConfiguration.maxBodyBytes)]
+        + (answers.map { [AnswerCacheMiddleware(cache: $0, index: service.matchIndex)] } ?? [])
+    try service.registerHandlers(on: router, configuration: configuration, middlewares: middlewares)
     ConsoleRoutes(service: service).register(on: router)
     return router
 }

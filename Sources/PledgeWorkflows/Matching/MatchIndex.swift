@@ -29,6 +29,13 @@ public actor MatchIndex {
     /// The catch-up queued behind the one in progress, not started yet: every caller that comes
     /// meanwhile waits for it, as its read of the change log still begins after their call.
     private var queued: Task<Void, any Error>?
+    /// When what a firm's answers are made of last changed, as change numbers: the firm and its
+    /// assets (only firms changed since the day's build are listed; the others date from the build),
+    /// any product, any licence. A kept answer is good while its firm's stamp stays (`answerStamp`).
+    private var firmChangedAt: [Int64: Int64] = [:]
+    private var builtAt: Int64 = 0
+    private var productsChangedAt: Int64 = 0
+    private var licencesChangedAt: Int64 = 0
     /// The last full build's two halves: reading the snapshot, and ranking.
     package private(set) var lastBuild: (read: Duration, rank: Duration)?
 
@@ -113,9 +120,18 @@ public actor MatchIndex {
     /// to time the index's own part of a catch-up apart from the database read.
     package func apply(_ changes: EngineChanges) async throws {
         guard !changes.isEmpty, changes.clock > clock else { return }
-        if !changes.productIds.isEmpty { try await reloadProducts(changes.productIds) }
-        if changes.licencesChanged { licences = try await repository.licences() }
-        if !changes.firmIds.isEmpty { try replaceFirms(changes) }
+        if !changes.productIds.isEmpty {
+            try await reloadProducts(changes.productIds)
+            productsChangedAt = changes.clock
+        }
+        if changes.licencesChanged {
+            licences = try await repository.licences()
+            licencesChangedAt = changes.clock
+        }
+        if !changes.firmIds.isEmpty {
+            try replaceFirms(changes)
+            for id in changes.firmIds { firmChangedAt[id] = changes.clock }
+        }
         clock = changes.clock
     }
 
@@ -133,6 +149,7 @@ public actor MatchIndex {
         (store, self.products, self.plans, licences, self.rankings) = (fresh, products, plans, head.licences, rankings)
         asOf = day
         clock = head.clock
+        (firmChangedAt, builtAt, productsChangedAt, licencesChangedAt) = ([:], head.clock, head.clock, head.clock)
         loaded = true
         await pruneChangeLog()
         logger.info("Matching index built", metadata: [
@@ -256,6 +273,14 @@ public actor MatchIndex {
     }
 
     public func product(_ id: Int64) -> MatchProduct? { products[id] }
+
+    /// What a firm's answer (its products, explained) is made of, as of the last catch-up: the day
+    /// and the last change to the firm, its assets, any product or any licence. Two equal stamps
+    /// mean the same answer to the same question; nil for a firm the index does not hold.
+    public func answerStamp(firmId: Int64) -> (asOf: CivilDate, changedAt: Int64)? {
+        guard loaded, store.slot(of: firmId) != nil else { return nil }
+        return (asOf, max(firmChangedAt[firmId] ?? builtAt, productsChangedAt, licencesChangedAt))
+    }
 
     public var allProducts: [MatchProduct] { products.values.sorted { $0.id < $1.id } }
 
