@@ -44,7 +44,8 @@ public struct MatchingRepository: Sendable {
     }
 
     /// Everything, read in one repeatable-read snapshot so the clock and the rows agree: every
-    /// firm to `firm`, then every asset to `asset` in no particular order (sorting five million
+    /// firm to `firm`, then every asset to `asset` in no particular order (an archived firm's too:
+    /// the caller drops an asset whose firm it was not handed) (sorting five million
     /// rows by firm took the database as long as reading them). Handed over row by row, so the
     /// caller can keep them compactly instead of as five million `MatchAsset`s. The assets are
     /// asked for first, on a second connection in the same (exported) snapshot, so the database
@@ -56,10 +57,10 @@ public struct MatchingRepository: Sendable {
                 let exported = try await exportSnapshot(conn)
                 try await pool.withLease { assetsConn in
                     try await wholeTableRead(assetsConn, snapshot: exported) {
-                        let assets = try await assetsConn.run(PostgresQuery(unsafeSQL: Self.allAssetsSelect + """
-                             WHERE a.archived_at IS NULL
-                               AND EXISTS (SELECT 1 FROM firms f WHERE f.id = a.firm_id AND f.archived_at IS NULL)
-                            """), logger: logger)
+                        // Archived firms' assets come too: the caller keeps only those of the firms
+                        // it was handed (same snapshot), which costs less than a join on the firms.
+                        let assets = try await assetsConn.run(PostgresQuery(unsafeSQL: Self.allAssetsSelect + " WHERE a.archived_at IS NULL"),
+                                                              logger: logger)
                         for try await row in try await conn.run(PostgresQuery(unsafeSQL: Self.allFirmsSelect + " WHERE f.archived_at IS NULL"),
                                                                 logger: logger) {
                             firm(try Self.decodeFirm(row.makeRandomAccess()))
@@ -108,8 +109,9 @@ public struct MatchingRepository: Sendable {
 
     /// Everything at once (tests and tools at small sizes).
     public func snapshot() async throws -> (head: MatchSnapshotHead, firms: [MatchFirm], assets: [MatchAsset]) {
-        var firms: [MatchFirm] = [], assets: [MatchAsset] = []
-        let head = try await snapshot(firm: { firms.append($0) }, asset: { assets.append($0) })
+        var firms: [MatchFirm] = [], assets: [MatchAsset] = [], held: Set<Int64> = []
+        let head = try await snapshot(firm: { firms.append($0); held.insert($0.id) },
+                                      asset: { if held.contains($0.firmId) { assets.append($0) } })
         return (head, firms, assets)
     }
 

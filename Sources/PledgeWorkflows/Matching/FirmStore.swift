@@ -102,7 +102,8 @@ struct FirmStore: Sendable {
 
     // MARK: Loading from a snapshot (firms first, then assets in any order)
 
-    /// Adds an asset read from a snapshot; `finishLoading` gives each firm its assets.
+    /// Adds an asset read from a snapshot; `finishLoading` gives each firm its assets. An asset of a
+    /// firm not put (archived: the snapshot hands those over too) is dropped.
     mutating func load(_ asset: MatchAsset) {
         guard let slot = slots[asset.firmId] else { return }
         if let row = PackedAsset(asset) {
