@@ -1,4 +1,5 @@
 import HTTPTypes
+import Metrics
 import OpenAPIRuntime
 import PledgeWorkflows
 import Synchronization
@@ -82,6 +83,9 @@ final class AnswerCache: Sendable {
 struct AnswerCacheMiddleware: ServerMiddleware {
     let cache: AnswerCache
     let index: MatchIndex
+    /// On /metrics: how many questions were answered from the cache and how many afresh.
+    let hits = Counter(label: "pledgematch_kept_answers_total", dimensions: [("result", "hit")])
+    let misses = Counter(label: "pledgematch_kept_answers_total", dimensions: [("result", "miss")])
 
     func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
                    next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?))
@@ -93,8 +97,10 @@ struct AnswerCacheMiddleware: ServerMiddleware {
         }
         let key = Self.key(request, firmId: firmId)
         if let kept = cache.answer(key, stamp: stamp) {
+            hits.increment()
             return (HTTPResponse(status: .ok, headerFields: kept.fields), HTTPBody(kept.body))
         }
+        misses.increment()
         let (response, responseBody) = try await next(request, body, metadata)
         guard response.status == .ok, let responseBody else { return (response, responseBody) }
         let bytes = try await [UInt8](collecting: responseBody, upTo: Int.max)
