@@ -9,7 +9,9 @@ import Prometheus
 
 /// Implements the operations of openapi.yaml. Each handler maps the generated input to a core
 /// input and hands it to one workflow (PledgeWorkflows) or, for plain records, one repository call.
-struct PledgeService: APIProtocol {
+/// A class, shared: the generated server holds it by value and copied it for every request, and as
+/// a struct each copy retained every repository, pool and logger in it (a twentieth of `/healthz`).
+final class PledgeService: APIProtocol, Sendable {
     let firms: FirmRepository
     let assets: AssetRepository
     let valuations: ValuationRepository
