@@ -9,7 +9,9 @@ its own matching index. Then, writing through one instance and reading through t
 - a firm archived through A is gone from the bank's candidates and from the firm list through B;
 - a repayment booked through A is on the loan and in this month's report through B;
 - an approved application disbursed through A and B at the same moment is disbursed once: one 201,
-  the other a 409 or 412 that names the state or the version, one loan in the ledger.
+  the other a 409 or 412 that names the state or the version, one loan in the ledger;
+- the firm's explained matches, read (and so kept, docs/matching.md §10) through both instances
+  before the disbursement, change with its pledge at once through both, and alike.
 """
 import json
 import os
@@ -127,6 +129,8 @@ def race(ops_a, bank_a, bank_b, product, firm, match):
         answers[name] = call("POST", f"/applications/{app_id}/disbursement", body, token=bank_a if name == "A" else bank_b,
                              headers={"If-Match": f'"{version}"'})
 
+    ops_b = token(B, "demo-ops")
+    kept = {"A": A("GET", f"/firms/{firm}/matches", token=ops_a).data, "B": B("GET", f"/firms/{firm}/matches", token=ops_b).data}
     threads = [threading.Thread(target=disburse, args=(n, c)) for n, c in [("A", A), ("B", B)]]
     for t in threads:
         t.start()
@@ -137,6 +141,10 @@ def race(ops_a, bank_a, bank_b, product, firm, match):
            f"the same disbursement raced through A and B: once ({', '.join(a.describe() for a in answers.values())})")
     loans = B("GET", f"/loans?applicationId={app_id}", token=bank_b).json["items"]
     expect(len(loans) == 1, f"one loan in the ledger for application {app_id} (found {len(loans)})")
+    now_a = A("GET", f"/firms/{firm}/matches", token=ops_a).data
+    now_b = B("GET", f"/firms/{firm}/matches", token=ops_b).data
+    expect(now_a != kept["A"] and now_b != kept["B"] and now_a == now_b,
+           f"at once, firm {firm}'s explained matches through A and B show its pledge, alike")
 
 
 def main():
