@@ -110,18 +110,23 @@ extension MatchingRepository {
         LEFT JOIN pledge_assets pa ON pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active
         """
 
-    /// Every asset, the same columns through set-wise joins: one pass over valuations and co-owners
-    /// instead of two index lookups per asset (13 s against 5–8 s at a million assets).
-    static let allAssetsSelect = """
-        SELECT \(assetColumns)
-        FROM ip_assets a
-        LEFT JOIN (SELECT firm_id, asset_id, count(*) AS owners, count(*) FILTER (WHERE NOT consent_to_pledge) AS without_consent
-                   FROM ip_asset_co_owners GROUP BY firm_id, asset_id) o ON o.firm_id = a.firm_id AND o.asset_id = a.id
-        LEFT JOIN (SELECT DISTINCT ON (firm_id, asset_id) firm_id, asset_id, id, value_fen, valuation_date, valid_until
-                   FROM valuations WHERE archived_at IS NULL
-                   ORDER BY firm_id, asset_id, valuation_date DESC, id DESC) v ON v.firm_id = a.firm_id AND v.asset_id = a.id
-        LEFT JOIN pledge_assets pa ON pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active
-        """
+    /// The current assets of the firms whose id is `part` modulo `parts`, the same columns through
+    /// set-wise joins: one pass over valuations and co-owners instead of two index lookups per asset
+    /// (13 s against 5–8 s at a million assets). Each join's input is cut to the part as well.
+    static func allAssetsSelect(part: Int, of parts: Int) -> String {
+        let mine = "firm_id % \(parts) = \(part)"
+        return """
+            SELECT \(assetColumns)
+            FROM ip_assets a
+            LEFT JOIN (SELECT firm_id, asset_id, count(*) AS owners, count(*) FILTER (WHERE NOT consent_to_pledge) AS without_consent
+                       FROM ip_asset_co_owners WHERE \(mine) GROUP BY firm_id, asset_id) o ON o.firm_id = a.firm_id AND o.asset_id = a.id
+            LEFT JOIN (SELECT DISTINCT ON (firm_id, asset_id) firm_id, asset_id, id, value_fen, valuation_date, valid_until
+                       FROM valuations WHERE archived_at IS NULL AND \(mine)
+                       ORDER BY firm_id, asset_id, valuation_date DESC, id DESC) v ON v.firm_id = a.firm_id AND v.asset_id = a.id
+            LEFT JOIN pledge_assets pa ON pa.firm_id = a.firm_id AND pa.asset_id = a.id AND pa.active
+            WHERE a.archived_at IS NULL AND a.\(mine)
+            """
+    }
 
     static func decodeFirm(_ row: PostgresRandomAccessRow, at o: Int = 0) throws -> MatchFirm {
         let r = Columns<FirmColumn>(row: row, at: o)

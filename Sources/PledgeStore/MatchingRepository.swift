@@ -26,6 +26,26 @@ public struct EngineChanges: Sendable {
     public var isEmpty: Bool { firmIds.isEmpty && productIds.isEmpty }
 }
 
+/// Takes its share of a snapshot's assets (`MatchingRepository.snapshot`), one at a time from one
+/// task: a sink is never fed from two tasks at once.
+public protocol SnapshotAssetSink: AnyObject, Sendable {
+    func take(_ asset: MatchAsset)
+}
+
+/// A caller's `sinks` made another number of sinks than the parts it was asked for.
+struct SnapshotSinkCount: Error, CustomStringConvertible {
+    let wanted: Int, got: Int
+    var description: String { "The snapshot reads its assets in \(wanted) parts, but \(got) sinks were made for them" }
+}
+
+/// Keeps the assets of the firms in `held`, as they come.
+final class CollectingSink: SnapshotAssetSink, @unchecked Sendable {
+    let held: Set<Int64>
+    private(set) var assets: [MatchAsset] = []
+    init(held: Set<Int64>) { self.held = held }
+    func take(_ asset: MatchAsset) { if held.contains(asset.firmId) { assets.append(asset) } }
+}
+
 /// `pg_export_snapshot()` answered something that is not a snapshot id.
 struct UnexpectedSnapshotId: Error, CustomStringConvertible {
     let id: String
@@ -44,34 +64,47 @@ public struct MatchingRepository: Sendable {
     }
 
     /// Everything, read in one repeatable-read snapshot so the clock and the rows agree: every
-    /// firm to `firm`, then every asset to `asset` in no particular order (an archived firm's too:
-    /// the caller drops an asset whose firm it was not handed) (sorting five million
-    /// rows by firm took the database as long as reading them). Handed over row by row, so the
-    /// caller can keep them compactly instead of as five million `MatchAsset`s. The assets are
-    /// asked for first, on a second connection in the same (exported) snapshot, so the database
-    /// prepares them while the firms are read.
-    public func snapshot(firm: (MatchFirm) -> Void, asset: (MatchAsset) -> Void) async throws -> MatchSnapshotHead {
+    /// firm to `firm`, then every asset to one of the sinks `sinks` makes once the firms are read,
+    /// in no particular order (an archived firm's too: a sink drops an asset whose firm it was not
+    /// handed). Handed over row by row, so the caller can keep them compactly instead of as five
+    /// million `MatchAsset`s. The assets come in `assetParts` parts (by firm id), one on each of the
+    /// index's two connections in the same (exported) snapshot, each decoded by a task of its own:
+    /// decoding them in the service took longer than the database takes to produce them. The first
+    /// part is asked for before the firms are read, so the database prepares it meanwhile.
+    public func snapshot(firm: (MatchFirm) -> Void, sinks: (Int) -> [any SnapshotAssetSink]) async throws -> MatchSnapshotHead {
         try await pool.withLease { conn in
             try await wholeTableRead(conn) {
                 let clock = try await currentClock(conn)
                 let exported = try await exportSnapshot(conn)
                 try await pool.withLease { assetsConn in
                     try await wholeTableRead(assetsConn, snapshot: exported) {
-                        // Archived firms' assets come too: the caller keeps only those of the firms
-                        // it was handed (same snapshot), which costs less than a join on the firms.
-                        let assets = try await assetsConn.run(PostgresQuery(unsafeSQL: Self.allAssetsSelect + " WHERE a.archived_at IS NULL"),
-                                                              logger: logger)
+                        let first = try await assetsConn.run(PostgresQuery(unsafeSQL: Self.allAssetsSelect(part: 0, of: Self.assetParts)),
+                                                             logger: logger)
                         for try await row in try await conn.run(PostgresQuery(unsafeSQL: Self.allFirmsSelect + " WHERE f.archived_at IS NULL"),
                                                                 logger: logger) {
                             firm(try Self.decodeFirm(row.makeRandomAccess()))
                         }
-                        for try await row in assets { asset(try Self.decodeAsset(row.makeRandomAccess())) }
+                        let parts = sinks(Self.assetParts)
+                        guard parts.count == Self.assetParts else { throw SnapshotSinkCount(wanted: Self.assetParts, got: parts.count) }
+                        let second = try await conn.run(PostgresQuery(unsafeSQL: Self.allAssetsSelect(part: 1, of: Self.assetParts)),
+                                                        logger: logger)
+                        try await withThrowingTaskGroup(of: Void.self) { group in
+                            for (rows, sink) in zip([first, second], parts) {
+                                group.addTask {
+                                    for try await row in rows { sink.take(try Self.decodeAsset(row.makeRandomAccess())) }
+                                }
+                            }
+                            try await group.waitForAll()
+                        }
                     }
                 }
                 return MatchSnapshotHead(clock: clock, products: try await products(conn, ids: nil), licences: try await licences(conn))
             }
         }
     }
+
+    /// The parts the snapshot's assets are read in: one per connection of the index's pool.
+    static let assetParts = 2
 
     /// `body` in a read-only repeatable-read transaction, in the `snapshot` another transaction
     /// exported when given. The whole tables are read: hashes and one sort of the valuations in
@@ -109,10 +142,13 @@ public struct MatchingRepository: Sendable {
 
     /// Everything at once (tests and tools at small sizes).
     public func snapshot() async throws -> (head: MatchSnapshotHead, firms: [MatchFirm], assets: [MatchAsset]) {
-        var firms: [MatchFirm] = [], assets: [MatchAsset] = [], held: Set<Int64> = []
-        let head = try await snapshot(firm: { firms.append($0); held.insert($0.id) },
-                                      asset: { if held.contains($0.firmId) { assets.append($0) } })
-        return (head, firms, assets)
+        var firms: [MatchFirm] = [], parts: [CollectingSink] = []
+        let head = try await snapshot(firm: { firms.append($0) }, sinks: { n in
+            let held = Set(firms.map(\.id))
+            parts = (0..<n).map { _ in CollectingSink(held: held) }
+            return parts
+        })
+        return (head, firms, parts.flatMap(\.assets))
     }
 
     public func clock() async throws -> Int64 {

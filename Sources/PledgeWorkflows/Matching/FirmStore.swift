@@ -1,4 +1,5 @@
 import PledgeCore
+import PledgeStore
 
 /// The firms and assets the index holds, by slot (a dense Int32 per firm): each firm's assets
 /// packed in one array of exactly their count, its industry and town strings shared with every
@@ -18,11 +19,36 @@ struct FirmStore: Sendable {
     /// While loading, the assets read so far, packed, with their firms' slots.
     private var arriving = Arriving()
 
-    private struct Arriving: Sendable {
+    struct Arriving: Sendable {
         var rows: [PackedAsset] = []
         var slots: [Int32] = []
         /// Assets that do not pack, by slot: their firms are kept wide.
         var wide: [Int32: [MatchAsset]] = [:]
+
+        mutating func take(_ asset: MatchAsset, slots: [Int64: Int32]) {
+            guard let slot = slots[asset.firmId] else { return }
+            if let row = PackedAsset(asset) {
+                rows.append(row)
+                self.slots.append(slot)
+            } else {
+                wide[slot, default: []].append(asset)
+            }
+        }
+
+        mutating func add(_ other: Arriving) {
+            rows += other.rows
+            slots += other.slots
+            wide.merge(other.wide) { $0 + $1 }
+        }
+    }
+
+    /// One part of a snapshot's assets, packed as they arrive from its own task, for the firms
+    /// put so far (all of them: the snapshot hands assets over after every firm).
+    final class Arrivals: SnapshotAssetSink, @unchecked Sendable {
+        let slots: [Int64: Int32]
+        private(set) var arriving = Arriving()
+        init(slots: [Int64: Int32]) { self.slots = slots }
+        func take(_ asset: MatchAsset) { arriving.take(asset, slots: slots) }
     }
 
     var firmCount: Int { slots.count }
@@ -105,20 +131,16 @@ struct FirmStore: Sendable {
     /// Adds an asset read from a snapshot; `finishLoading` gives each firm its assets. An asset of a
     /// firm not put (archived: the snapshot hands those over too) is dropped.
     mutating func load(_ asset: MatchAsset) {
-        guard let slot = slots[asset.firmId] else { return }
-        if let row = PackedAsset(asset) {
-            arriving.rows.append(row)
-            arriving.slots.append(slot)
-        } else {
-            arriving.wide[slot, default: []].append(asset)
-        }
+        arriving.take(asset, slots: slots)
     }
 
-    /// Hands the loaded assets to their firms, each firm's in id order in an array of exactly
-    /// their count: counted first, then placed (a counting sort by slot).
-    mutating func finishLoading() {
-        let loaded = arriving
+    /// Hands the loaded assets (`load`, and those of `parts`, loaded alongside) to their firms, each
+    /// firm's in id order in an array of exactly their count: counted first, then placed (a counting
+    /// sort by slot).
+    mutating func finishLoading(_ parts: [Arriving] = []) {
+        var loaded = arriving
         arriving = Arriving()
+        for part in parts { loaded.add(part) }
         var counts = [Int](repeating: 0, count: firms.count)
         for slot in loaded.slots { counts[Int(slot)] += 1 }
         var lists = counts.map { n in

@@ -161,10 +161,14 @@ public actor MatchIndex {
     private static func load(_ repository: MatchingRepository) async throws -> (FirmStore, MatchSnapshotHead) {
         var store = FirmStore()
         var failure: (any Error)?
+        var parts: [FirmStore.Arrivals] = []
         let head = try await repository.snapshot(firm: { firm in
             do { try store.put(firm) } catch { failure = failure ?? error }
-        }, asset: { store.load($0) })
-        store.finishLoading()
+        }, sinks: { n in
+            parts = (0..<n).map { _ in FirmStore.Arrivals(slots: store.slots) }
+            return parts
+        })
+        store.finishLoading(parts.map(\.arriving))
         if let failure { throw failure }
         return (store, head)
     }
