@@ -80,22 +80,12 @@ public struct MatchingRepository: Sendable {
                     try await wholeTableRead(assetsConn, snapshot: exported) {
                         let first = try await assetsConn.run(PostgresQuery(unsafeSQL: Self.allAssetsSelect(part: 0, of: Self.assetParts)),
                                                              logger: logger)
-                        for try await row in try await conn.run(PostgresQuery(unsafeSQL: Self.allFirmsSelect + " WHERE f.archived_at IS NULL"),
-                                                                logger: logger) {
-                            firm(try Self.decodeFirm(row.makeRandomAccess()))
-                        }
+                        try await readFirms(conn, into: firm)
                         let parts = sinks(Self.assetParts)
                         guard parts.count == Self.assetParts else { throw SnapshotSinkCount(wanted: Self.assetParts, got: parts.count) }
                         let second = try await conn.run(PostgresQuery(unsafeSQL: Self.allAssetsSelect(part: 1, of: Self.assetParts)),
                                                         logger: logger)
-                        try await withThrowingTaskGroup(of: Void.self) { group in
-                            for (rows, sink) in zip([first, second], parts) {
-                                group.addTask {
-                                    for try await row in rows { sink.take(try Self.decodeAsset(row.makeRandomAccess())) }
-                                }
-                            }
-                            try await group.waitForAll()
-                        }
+                        try await Self.decodeAssets(zip([first, second], parts))
                     }
                 }
                 return MatchSnapshotHead(clock: clock, products: try await products(conn, ids: nil), licences: try await licences(conn))
@@ -105,6 +95,21 @@ public struct MatchingRepository: Sendable {
 
     /// The parts the snapshot's assets are read in: one per connection of the index's pool.
     static let assetParts = 2
+
+    private func readFirms(_ conn: PostgresConnection, into firm: (MatchFirm) -> Void) async throws {
+        let rows = try await conn.run(PostgresQuery(unsafeSQL: Self.allFirmsSelect + " WHERE f.archived_at IS NULL"), logger: logger)
+        for try await row in rows { firm(try Self.decodeFirm(row.makeRandomAccess())) }
+    }
+
+    /// Each part's rows decoded into its sink by a task of its own.
+    private static func decodeAssets(_ parts: some Sequence<(PostgresRowSequence, any SnapshotAssetSink)>) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (rows, sink) in parts {
+                group.addTask { for try await row in rows { sink.take(try decodeAsset(row.makeRandomAccess())) } }
+            }
+            try await group.waitForAll()
+        }
+    }
 
     /// `body` in a read-only repeatable-read transaction, in the `snapshot` another transaction
     /// exported when given. The whole tables are read: hashes and one sort of the valuations in
