@@ -156,9 +156,9 @@ public struct ImportService: Sendable {
         let session = Database.Session(actor: options.actor, requestId: options.requestId, settings: settings)
         let logger = self.logger
         // Loans stay one block: their merge builds tables of its own (LoanPlan), and they are few.
-        // Otherwise the first block is a quarter of the others: the database waits for it.
+        // A file of more than one block starts with a quarter block: the database waits for it.
         let blockRows = P.notesEngineChanges ? max(1, options.blockRows ?? Self.blockRows(check.total)) : max(1, check.total)
-        let firstRows = P.notesEngineChanges ? max(1, blockRows / 4) : blockRows
+        let firstRows = check.total > blockRows ? max(1, blockRows / 4) : blockRows
         return try await Database(client).inRequestTransaction(session, logger: logger) { conn in
             var outcome = outcome
             // One load at a time per database, whichever door it came through: two uploads of the same
