@@ -5,10 +5,9 @@ import PostgresNIO
 /// One block of a file's rows, checked and written out in COPY's text form, as the load's
 /// transaction takes it.
 struct CheckedBlock: Sendable {
-    /// Data rows of the file in this block, the good ones among them, and the rows checked so far.
+    /// Data rows of the file in this block, and the good ones among them.
     var rows: Int
     var good: Int
-    var checked: Int
     /// The good rows in COPY's text form, a piece per core that wrote them, in line order.
     var text: [ByteBuffer]
     var issues: [ImportIssue]
@@ -20,17 +19,17 @@ struct CheckedBlock: Sendable {
 /// Checks a file's rows block by block on a thread of its own (off the cooperative pool: the checks
 /// are long CPU work) while the load's transaction stages and merges the blocks before, so the
 /// checking's core time runs alongside the database's single-core merge. It keeps at most
-/// `ahead` blocks checked and not yet loaded. While the database works on a block, the checking
-/// leaves it a core (a third thread on two cores would slow the merge, the longer of the two);
-/// while the database waits for rows, the checking takes every core.
+/// `ahead` blocks checked and not yet loaded. While a checked block waits for the database, the
+/// checking leaves it a core (a third thread on two cores would slow the merge, then the longer of
+/// the two); when none waits, the checking is the slower side and takes every core.
 final class BlockFeed: Sendable {
     private let room: Room
-    private let inFlight = Counter()
+    private let queued = Counter()
     let blocks: AsyncStream<CheckedBlock>
 
     init<P: MergePlan>(_ check: RowCheck<P.Row>, plan: P, firstRows: Int, blockRows: Int, ahead: Int = 3, progress: ImportProgress?) {
         let (stream, continuation) = AsyncStream.makeStream(of: CheckedBlock.self)
-        let (room, inFlight) = (Room(ahead), self.inFlight)
+        let (room, queued) = (Room(ahead), self.queued)
         self.room = room
         blocks = stream
         continuation.onTermination = { _ in room.close() }
@@ -41,23 +40,24 @@ final class BlockFeed: Sendable {
                 guard room.enter() else { break }
                 let started = ContinuousClock.now
                 let all = ProcessInfo.processInfo.activeProcessorCount
-                let cores = inFlight.value > 0 ? max(1, all - 1) : all
+                let cores = queued.value > 0 ? max(1, all - 1) : all
                 let file = check.next(first ? firstRows : blockRows, cores: cores)
                 let text = Self.copyText(file.rows, plan: plan, cores: cores)
                 let seconds = (ContinuousClock.now - started).seconds
                 // Until the database has rows to work on, the checking is the progress to show.
                 if first { progress?(.checking, check.checked, check.total) }
                 first = false
-                inFlight.add(1)
-                continuation.yield(CheckedBlock(rows: file.rows.count + file.rejected.count, good: file.rows.count, checked: check.checked,
+                queued.add(1)
+                continuation.yield(CheckedBlock(rows: file.rows.count + file.rejected.count, good: file.rows.count,
                                                 text: text, issues: file.issues, rejected: file.rejected, seconds: seconds))
             }
             continuation.finish()
         }
     }
 
-    /// The load is done with a block: room for the next one.
-    func taken() { inFlight.add(-1); room.leave() }
+    /// The load takes a block; once done with it, there is room for the next one.
+    func took() { queued.add(-1) }
+    func taken() { room.leave() }
 
     /// Stops the checking (the load is over, failed or was cancelled).
     func stop() { room.close() }

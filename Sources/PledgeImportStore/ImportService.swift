@@ -172,6 +172,7 @@ public struct ImportService: Sendable {
             var tally = Tally()
             for await block in feed.blocks {
                 try Task.checkCancellation()
+                feed.took()
                 tally.take(block)
                 defer { feed.taken() }
                 // All or nothing: after a row the service refused, the database has nothing left to do
