@@ -65,6 +65,11 @@ enum IdentifierText {
     /// the ideographic space and no-break space), zero-width characters and dashes (`-`, `‐`, `–`, `—`,
     /// `−`, `－`) are removed; letters are upper-cased. What remains is the identifier to check.
     static func compact(_ raw: String) -> String {
+        compact(ascii: raw) ?? compact(scalars: raw)
+    }
+
+    /// `compact` for any text, scalar by scalar.
+    static func compact(scalars raw: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in raw.unicodeScalars {
             var s = scalar
@@ -74,6 +79,25 @@ enum IdentifierText {
             out.append(s)
         }
         return String(out).uppercased()
+    }
+
+    /// `compact` for text that is all ASCII (nearly every cell), byte by byte: of ASCII, White_Space
+    /// is tab to carriage return and the space, the one separator is `-`, and upper-casing maps a–z.
+    static func compact(ascii raw: String) -> String? {
+        let utf8 = raw.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return String(unsafeUninitializedCapacity: utf8.count) { buffer in
+            var n = 0
+            for b in utf8 {
+                switch b {
+                case 0x09...0x0D, 0x20, 0x2D: continue
+                case 0x61...0x7A: buffer[n] = b - 0x20
+                default: buffer[n] = b
+                }
+                n += 1
+            }
+            return n
+        }
     }
 
     /// Dashes, hyphens and invisible characters a pasted identifier may carry between its groups.

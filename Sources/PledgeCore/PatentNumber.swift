@@ -50,7 +50,17 @@ public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
 
     /// Accepts every spelling `compact` reduces to 12 digits (8 before 2003) and a check character.
     public static func parse(_ raw: String) -> Result<PatentNumber, Problem> {
-        let s = compact(raw)
+        let compacted = IdentifierText.compact(raw)
+        // What is left is ASCII in nearly every file: read it byte by byte (an import parses a million).
+        if compacted.utf8.allSatisfy({ $0 < 0x80 }) { return parse(ascii: Array(compacted.utf8)) }
+        return parse(compacted: compacted)
+    }
+
+    /// `parse` for any text, Character by Character: the reference the byte path is held equal to.
+    static func parse(compacted: String) -> Result<PatentNumber, Problem> {
+        var s = compacted
+        for prefix in ["ZL", "CN"] where s.hasPrefix(prefix) { s.removeFirst(prefix.count) }
+        s = s.replacingDots()
         guard s.count == 13 || s.count == 9 else { return .failure(.malformed) }
         let body = String(s.dropLast()), check = s.last!
         guard body.allSatisfy({ $0.isASCII && $0.isNumber }),
@@ -62,6 +72,31 @@ public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
         let expected = checkCharacter(for: body)
         guard expected == check else { return .failure(.checkMismatch(expected: expected, found: check)) }
         return .success(PatentNumber(digits: body, check: check))
+    }
+
+    /// The same steps over the bytes of a compacted number that is all ASCII, where a Character is a
+    /// byte (`compact` has removed CR and LF, the only pair of ASCII bytes that make one Character).
+    static func parse(ascii compacted: [UInt8]) -> Result<PatentNumber, Problem> {
+        var s = compacted[...]
+        if s.starts(with: [UInt8(ascii: "Z"), UInt8(ascii: "L")]) { s = s.dropFirst(2) }
+        if s.starts(with: [UInt8(ascii: "C"), UInt8(ascii: "N")]) { s = s.dropFirst(2) }
+        let bytes = s.filter { $0 != UInt8(ascii: ".") }
+        guard bytes.count == 13 || bytes.count == 9 else { return .failure(.malformed) }
+        let body = bytes.dropLast(), check = bytes[bytes.count - 1]
+        let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        guard body.allSatisfy(isDigit), check == UInt8(ascii: "X") || isDigit(check) else { return .failure(.malformed) }
+        let typeByte = body[body.count == 12 ? 4 : 2]
+        guard Kind(rawValue: Int(typeByte - UInt8(ascii: "0"))) != nil else {
+            return .failure(.unknownType(Character(Unicode.Scalar(typeByte))))
+        }
+        let weights = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]
+        var sum = 0
+        for (i, b) in body.enumerated() { sum += Int(b - UInt8(ascii: "0")) * weights[i] }
+        let r = sum % 11
+        let expected: Character = r == 10 ? "X" : Character(Unicode.Scalar(UInt8(ascii: "0") + UInt8(r)))
+        let found = Character(Unicode.Scalar(check))
+        guard expected == found else { return .failure(.checkMismatch(expected: expected, found: found)) }
+        return .success(PatentNumber(digits: String(decoding: body, as: UTF8.self), check: found))
     }
 }
 

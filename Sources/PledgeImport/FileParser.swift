@@ -40,15 +40,16 @@ public enum FileParser {
     public static let reasonHeader = "错误原因 Reasons"
     static let ignoredHeaderKeys: Set<String> = [Normalize.headerKey(reasonHeader), "错误原因", "reasons", "序号", "no.", "#"]
 
-    static func run<V: Sendable>(_ table: SheetTable, kind: ImportKind, required: [String],
-                       key: (V) -> String, _ body: @Sendable (inout RowReader) -> V?) -> ParsedFile<V> {
+    /// The file's header settled and its rows ready to be checked, block by block, by `body`.
+    static func rows<V: Sendable>(_ table: SheetTable, kind: ImportKind, required: [String],
+                                  key: @escaping @Sendable (V) -> String, _ body: @escaping @Sendable (inout RowReader) -> V?) -> RowCheck<V> {
         var file = ParsedFile<V>(sheet: table.name, header: [], headerLine: 0, rows: [], issues: [], ignoredHeaders: [], rejected: [])
         guard let (headerIndex, map) = HeaderMap.find(in: table.rows, kind: kind, sheet: table.name) else {
             let names = kind.fields.prefix(6).map(\.label.zh).joined(separator: "、")
             file.issues.append(ImportIssue(sheet: table.name, line: nil, column: nil, header: nil, value: "", code: "no_header",
                                            zh: "找不到标题行：前 15 行中没有一行含两个以上可识别的列名（如 \(names)）",
                                            en: "No header row: none of the first 15 rows names two or more known columns"))
-            return file
+            return RowCheck(head: file, map: nil, dataRows: [], key: key, body: body)
         }
         let headerRow = table.rows[headerIndex]
         file.header = headerRow.cells
@@ -61,46 +62,8 @@ public enum FileParser {
             file.issues.append(ImportIssue(sheet: table.name, line: nil, column: nil, header: nil, value: "", code: "column_missing",
                                            zh: "缺少必需的列「\(spec.header)」", en: "The required column \(spec.label.en) (\(spec.header)) is missing"))
         }
-        // Rows are checked independently, so large files are checked on every core; duplicates and
-        // the order of rows and problems are settled afterwards, in line order.
         let dataRows = table.rows[(headerIndex + 1)...].filter { !$0.isBlank }
-        var checked = [(value: V?, issues: [ImportIssue])](repeating: (nil, []), count: dataRows.count)
-        let parts = dataRows.count < 20_000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
-        checked.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let range = (part * dataRows.count / parts)..<((part + 1) * dataRows.count / parts)
-                for i in range {
-                    var reader = RowReader(row: dataRows[i], map: map, sheet: table.name)
-                    let value = body(&reader)
-                    out[i] = (value, reader.issues)
-                }
-            }
-        }
-        var seen: [String: Int] = [:]
-        for (row, result) in zip(dataRows, checked) {
-            var reader = RowReader(row: row, map: map, sheet: table.name)
-            reader.issues = result.issues
-            let value = result.value
-            if let value, reader.issues.isEmpty {
-                let k = key(value)
-                if let first = seen[k] {
-                    reader.issues.append(ImportIssue(sheet: table.name, line: row.line, column: nil, header: nil, value: k, code: "duplicate_row",
-                                                     zh: "与第 \(first) 行是同一条记录（\(k)）", en: "The same record (\(k)) as line \(first)"))
-                } else {
-                    seen[k] = row.line
-                    file.rows.append(ParsedRow(line: row.line, value: value))
-                    continue
-                }
-            }
-            if reader.issues.isEmpty {
-                reader.issues.append(ImportIssue(sheet: table.name, line: row.line, column: nil, header: nil, value: "", code: "invalid_row",
-                                                 zh: "该行无效", en: "The row is not valid"))
-            }
-            file.issues += reader.issues
-            file.rejected.append(row)
-        }
-        return file
+        return RowCheck(head: file, map: map, dataRows: dataRows, key: key, body: body)
     }
 
     /// The problems that stop a whole file (no header row, a required column missing, an amount column
@@ -110,18 +73,23 @@ public enum FileParser {
         let head = SheetTable(name: table.name, rows: Array(table.rows.prefix(16)))
         let ref = ImportReference(today: today, industries: [])
         switch kind {
-        case .firms: return firms(head, reference: ref).fileIssues
-        case .assets: return assets(head, reference: ref).fileIssues
-        case .valuations: return valuations(head, reference: ref).fileIssues
-        case .licences: return licences(head, reference: ref).fileIssues
-        case .loans: return loans(head, reference: ref).fileIssues
+        case .firms: return firmRows(head, reference: ref).head.fileIssues
+        case .assets: return assetRows(head, reference: ref).head.fileIssues
+        case .valuations: return valuationRows(head, reference: ref).head.fileIssues
+        case .licences: return licenceRows(head, reference: ref).head.fileIssues
+        case .loans: return loanRows(head, reference: ref).head.fileIssues
         }
     }
 
     // MARK: Firms
 
     public static func firms(_ table: SheetTable, reference ref: ImportReference) -> ParsedFile<FirmFields> {
-        run(table, kind: .firms, required: ["creditCode", "name", "industryCode", "town", "size", "foundedOn"],
+        var rows = firmRows(table, reference: ref)
+        return rows.all()
+    }
+
+    public static func firmRows(_ table: SheetTable, reference ref: ImportReference) -> RowCheck<FirmFields> {
+        rows(table, kind: .firms, required: ["creditCode", "name", "industryCode", "town", "size", "foundedOn"],
             key: \.creditCode) { r in
             var industry = r.text("industryCode")
             if !industry.isEmpty {
@@ -177,9 +145,14 @@ public enum FileParser {
     }
 
     public static func assets(_ table: SheetTable, reference ref: ImportReference) -> ParsedFile<AssetRow> {
+        var rows = assetRows(table, reference: ref)
+        return rows.all()
+    }
+
+    public static func assetRows(_ table: SheetTable, reference ref: ImportReference) -> RowCheck<AssetRow> {
         // A trademark office export has no type column; its columns say what it is.
         let markColumns = ["term", "niceClasses"]
-        return run(table, kind: .assets, required: ["number", "title"], key: { "\($0.fields.type.rawValue) \($0.fields.number)" }) { r in
+        return rows(table, kind: .assets, required: ["number", "title"], key: { "\($0.fields.type.rawValue) \($0.fields.number)" }) { r in
             let firmId = owner(&r, codeKey: "ownerCreditCode", nameKey: "ownerName", ref: ref)
             let number = r.text("number")
             var type: IPType? = nil
@@ -251,10 +224,6 @@ public enum FileParser {
                 indicators: ValueIndicators(claims: r.integer("claims"), forwardCitations: r.integer("forwardCitations"),
                                             familySize: r.integer("familySize"), licences: r.integer("licences"),
                                             litigations: r.integer("litigations")))
-            let rename = ["registrationDate": r.has("registrationDate") ? "registrationDate" : "term",
-                          "expiryDate": r.has("expiryDate") ? "expiryDate" : "term",
-                          "niceClasses": r.has("niceClasses") ? "niceClasses" : "classes",
-                          "ipcClasses": r.has("ipcClasses") ? "ipcClasses" : "classes"]
             do {
                 let fields = try input.validated(today: ref.today)
                 guard firmId != nil, type != nil, status != nil else { return nil }
@@ -264,6 +233,10 @@ public enum FileParser {
                 var errors = ((error as? ValidationFailure)?.errors ?? [])
                 if type == nil { errors.removeAll { $0.field == "type" } }
                 if status == nil { errors.removeAll { $0.field == "legalStatus" } }
+                let rename = ["registrationDate": r.has("registrationDate") ? "registrationDate" : "term",
+                              "expiryDate": r.has("expiryDate") ? "expiryDate" : "term",
+                              "niceClasses": r.has("niceClasses") ? "niceClasses" : "classes",
+                              "ipcClasses": r.has("ipcClasses") ? "ipcClasses" : "classes"]
                 r.add(errors, rename: rename)
                 return nil
             }
@@ -295,7 +268,12 @@ public enum FileParser {
     }
 
     public static func valuations(_ table: SheetTable, reference ref: ImportReference) -> ParsedFile<ValuationRow> {
-        run(table, kind: .valuations, required: ["assetNumber", "appraiser", "method", "valueFen", "valuationDate", "validUntil", "reportNumber"],
+        var rows = valuationRows(table, reference: ref)
+        return rows.all()
+    }
+
+    public static func valuationRows(_ table: SheetTable, reference ref: ImportReference) -> RowCheck<ValuationRow> {
+        rows(table, kind: .valuations, required: ["assetNumber", "appraiser", "method", "valueFen", "valuationDate", "validUntil", "reportNumber"],
             key: { "\($0.fields.appraiser) \($0.fields.reportNumber)" }) { r in
             let asset = assetKey(&r, typeKey: "assetType", numberKey: "assetNumber")
             let value = r.money("valueFen")
@@ -315,7 +293,12 @@ public enum FileParser {
     // MARK: Licences
 
     public static func licences(_ table: SheetTable, reference ref: ImportReference) -> ParsedFile<LicenceRow> {
-        run(table, kind: .licences, required: ["creditCode", "markNumber", "licenceNumber", "validFrom", "validUntil"],
+        var rows = licenceRows(table, reference: ref)
+        return rows.all()
+    }
+
+    public static func licenceRows(_ table: SheetTable, reference ref: ImportReference) -> RowCheck<LicenceRow> {
+        rows(table, kind: .licences, required: ["creditCode", "markNumber", "licenceNumber", "validFrom", "validUntil"],
             key: { "\($0.markNumber) \($0.fields.licenceNumber)" }) { r in
             let firmId = owner(&r, codeKey: "creditCode", nameKey: nil, ref: ref)
             let mark = Vocabulary.canonicalNumber(r.text("markNumber"), type: .giCollectiveMark)
@@ -334,7 +317,12 @@ public enum FileParser {
     // MARK: Loans
 
     public static func loans(_ table: SheetTable, reference ref: ImportReference) -> ParsedFile<LoanRow> {
-        run(table, kind: .loans, required: ["contractNumber", "creditCode", "bankCode", "productCode", "principalFen", "disbursedOn",
+        var rows = loanRows(table, reference: ref)
+        return rows.all()
+    }
+
+    public static func loanRows(_ table: SheetTable, reference ref: ImportReference) -> RowCheck<LoanRow> {
+        rows(table, kind: .loans, required: ["contractNumber", "creditCode", "bankCode", "productCode", "principalFen", "disbursedOn",
                                             "maturityOn", "rateBp", "pledgedAssets", "registrationNumber"],
             key: \.contractNumber) { r in
             var c = Checker()

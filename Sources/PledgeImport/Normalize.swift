@@ -229,6 +229,18 @@ public enum Normalize {
 
     /// Splits a list cell: `a; b`, `a、b`, `a，b`, one per line.
     public static func list(_ raw: String) -> [String] {
-        halfWidth(raw).split(whereSeparator: { ";,、\n\r|".contains($0) }).map { trim(String($0)) }.filter { !$0.isEmpty }
+        // Most cells hold one item: without a separator's bytes (nor a full-width one's, whose lead
+        // byte `halfWidth` looks for) the split would find one piece, the trimmed text.
+        if !mayHoldSeparator(raw) {
+            let one = halfWidth(raw)
+            return one.isEmpty ? [] : [one]
+        }
+        return halfWidth(raw).split(whereSeparator: { ";,、\n\r|".contains($0) }).map { trim(String($0)) }.filter { !$0.isEmpty }
+    }
+
+    /// Whether `raw` may hold a list separator: `;` `,` `|` CR LF, `、` (E3 80 81), or a full-width
+    /// form (EF …) or ideographic space (E3 …) that becomes one.
+    static func mayHoldSeparator(_ raw: String) -> Bool {
+        raw.utf8.contains { $0 == 0x3B || $0 == 0x2C || $0 == 0x7C || $0 == 0x0A || $0 == 0x0D || $0 == 0xE3 || $0 == 0xEF }
     }
 }

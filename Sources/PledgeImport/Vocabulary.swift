@@ -46,6 +46,8 @@ public enum Vocabulary {
     public static func legalStatus(_ raw: String) -> Status? {
         let s = Normalize.nameKey(raw).lowercased()
         if let v = LegalStatus(rawValue: s) { return .known(v) }
+        // Without a separator the list is the one item `s` (Normalize.list).
+        if !Normalize.mayHoldSeparator(raw) { return single(s) }
         // An office's status may list several facts ("有效;质押"): the first that names a status counts.
         let parts = Normalize.list(raw).map { Normalize.nameKey($0).lowercased() }
         for p in parts.isEmpty ? [s] : parts {

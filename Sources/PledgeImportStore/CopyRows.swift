@@ -3,8 +3,10 @@ import PostgresNIO
 
 /// Rows in COPY's text format: fields separated by tabs, `\N` for NULL, backslash escapes.
 struct CopyRows {
-    var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20)
+    var buffer: ByteBuffer
     private var first = true
+
+    init(capacity: Int = 1 << 20) { buffer = ByteBufferAllocator().buffer(capacity: capacity) }
 
     mutating func field() {
         if !first { buffer.writeInteger(UInt8(ascii: "\t")) }

@@ -23,8 +23,17 @@ public struct ImportOutcome: Sendable {
     /// Whether the database was changed (false on a dry run, and when any row failed without --skip-invalid).
     public var written = false
     public var dryRun = false
+    /// Where the load's time went, in seconds: checking the rows (on every core, alongside the
+    /// database's work), staging them (COPY and the known keys), and the database's checks and merges.
+    public var seconds = ImportSeconds()
 
     public var changedNothing: Bool { inserted == 0 && updated == 0 }
+}
+
+public struct ImportSeconds: Sendable {
+    public var checking = 0.0
+    public var loading = 0.0
+    public var merging = 0.0
 }
 
 public enum ImportPhase: String, Sendable {
@@ -44,17 +53,20 @@ public struct ImportOptions: Sendable {
     /// Extra transaction-local settings of the load's transaction (an API job lifts its pool's
     /// statement timeout for the load, which is its work).
     public var settings: [String: String]
+    /// Rows checked, staged and merged at a time (nil: `ImportService.blockRows` for the file's size).
+    public var blockRows: Int?
     public init(dryRun: Bool = false, skipInvalid: Bool = false, actor: String, requestId: String? = nil, today: CivilDate,
-                settings: [String: String] = [:]) {
+                settings: [String: String] = [:], blockRows: Int? = nil) {
         self.dryRun = dryRun; self.skipInvalid = skipInvalid; self.actor = actor; self.requestId = requestId; self.today = today
-        self.settings = settings
+        self.settings = settings; self.blockRows = blockRows
     }
 }
 
 /// The one path every door (CLI, API) takes: parse and check every row with the core validators,
-/// then in one transaction COPY the good rows into a temporary staging table, check what needs the
-/// database (owners, assets, banks), and merge on natural keys in set-based statements. A failure
-/// or an interruption anywhere leaves the database as it was.
+/// and in one transaction COPY the good rows into a temporary staging table, check what needs the
+/// database (owners, assets, banks), and merge on natural keys in set-based statements, a block of
+/// rows at a time while the next block is checked. A failure or an interruption anywhere leaves the
+/// database as it was.
 public struct ImportService: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -91,109 +103,128 @@ public struct ImportService: Sendable {
         progress?(.checking, 0, table.rows.count)
         switch kind {
         case .firms:
-            return try await merge(FileParser.firms(table, reference: reference), kind: kind, plan: FirmPlan(), table: table, options: options, progress: progress)
+            return try await load(FileParser.firmRows(table, reference: reference), kind: kind, plan: FirmPlan(), table: table, options: options, progress: progress)
         case .assets:
-            return try await merge(FileParser.assets(table, reference: reference), kind: kind, plan: AssetPlan(), table: table, options: options, progress: progress)
+            return try await load(FileParser.assetRows(table, reference: reference), kind: kind, plan: AssetPlan(), table: table, options: options, progress: progress)
         case .valuations:
-            return try await merge(FileParser.valuations(table, reference: reference), kind: kind, plan: ValuationPlan(), table: table, options: options, progress: progress)
+            return try await load(FileParser.valuationRows(table, reference: reference), kind: kind, plan: ValuationPlan(), table: table, options: options, progress: progress)
         case .licences:
-            return try await merge(FileParser.licences(table, reference: reference), kind: kind, plan: LicencePlan(), table: table, options: options, progress: progress)
+            return try await load(FileParser.licenceRows(table, reference: reference), kind: kind, plan: LicencePlan(), table: table, options: options, progress: progress)
         case .loans:
-            return try await merge(FileParser.loans(table, reference: reference), kind: kind, plan: LoanPlan(), table: table, options: options, progress: progress)
+            return try await load(FileParser.loanRows(table, reference: reference), kind: kind, plan: LoanPlan(), table: table, options: options, progress: progress)
         }
     }
 
-    func merge<P: MergePlan>(_ file: ParsedFile<P.Row>, kind: ImportKind, plan: P, table source: SheetTable, options: ImportOptions,
-                             progress: ImportProgress?) async throws -> ImportOutcome {
-        var outcome = ImportOutcome(kind: kind, sheet: file.sheet)
-        outcome.header = file.header
-        outcome.rows = file.dataRows
-        outcome.issues = file.issues
-        outcome.ignoredHeaders = file.ignoredHeaders
-        outcome.rejected = file.rejected
+    /// Rows per block for a file of `rows`: about sixteen blocks, none under 20,000 rows, so the
+    /// first block (checked before the database has anything to do) and the last (merged after the
+    /// checking is done) are short, and no block's statements cost much over its rows.
+    public static func blockRows(_ rows: Int) -> Int { max(20_000, (rows + 15) / 16) }
+
+    func load<P: MergePlan>(_ check: RowCheck<P.Row>, kind: ImportKind, plan: P, table source: SheetTable, options: ImportOptions,
+                            progress: ImportProgress?) async throws -> ImportOutcome {
+        let head = check.head
+        var outcome = ImportOutcome(kind: kind, sheet: head.sheet)
+        outcome.header = head.header
+        outcome.rows = check.total
+        outcome.ignoredHeaders = head.ignoredHeaders
         outcome.dryRun = options.dryRun
-        progress?(.checking, file.dataRows, file.dataRows)
-        // A file-level problem (a missing column, an amount without its unit) stops everything;
-        // a bad row stops everything unless the caller asked to skip bad rows.
-        if !file.fileIssues.isEmpty || (!file.issues.isEmpty && !options.skipInvalid) {
+        // A file-level problem (a missing column, an amount without its unit) stops everything; its
+        // rows are still checked, so the report names every problem at once.
+        if !head.fileIssues.isEmpty {
+            var check = check
+            let file = check.all()
+            outcome.issues = file.issues
+            outcome.rejected = file.rejected
             outcome.valid = file.rows.count
+            progress?(.checking, check.total, check.total)
             return outcome
         }
         // The merges note their changes in the engine's log themselves (0012_bulk_engine_notes.sql).
         var settings = options.settings
         if P.notesEngineChanges {
             settings["pledgematch.bulk_import"] = "on"
-            // One-off statements over the whole file: compiling them (JIT) costs more than it saves on
-            // two cores, and the anti-joins and the sort by line fit in memory instead of spilling.
+            // One-off statements over many rows: compiling them (JIT) costs more than it saves on
+            // two cores, and the sorts by line fit in memory instead of spilling.
             settings["jit"] = "off"
             settings["work_mem"] = "64MB"
+            // A block is a small part of the tables its statements join: probing their unique indexes
+            // costs what the block holds, where a hash or merge join reads the whole table for every
+            // block (the planner's choice once a table outgrows the block, quadratic over a file).
+            settings["enable_hashjoin"] = "off"
+            settings["enable_mergejoin"] = "off"
         }
         let session = Database.Session(actor: options.actor, requestId: options.requestId, settings: settings)
         let logger = self.logger
-        let table = "import_\(kind.rawValue)"
-        let sheet = file.sheet
-        let result: ImportOutcome = try await Database(client).inRequestTransaction(session, logger: logger) { conn in
+        // Loans stay one block: their merge builds tables of its own (LoanPlan), and they are few.
+        // A file of more than one block starts with a quarter block: the database waits for it.
+        let blockRows = P.notesEngineChanges ? max(1, options.blockRows ?? Self.blockRows(check.total)) : max(1, check.total)
+        let firstRows = check.total > blockRows ? max(1, blockRows / 4) : blockRows
+        return try await Database(client).inRequestTransaction(session, logger: logger) { conn in
             var outcome = outcome
             // One load at a time per database, whichever door it came through: two uploads of the same
             // file at once would otherwise both insert the same new keys, and the second fail on them;
             // in turn, the second finds the first's rows and changes nothing.
             _ = try await conn.run("SELECT pg_advisory_xact_lock(\(Self.loadLock))", logger: logger)
-            _ = try await conn.run(PostgresQuery(unsafeSQL: "CREATE TEMP TABLE \(table) (\(P.stagingColumns)) ON COMMIT DROP"), logger: logger)
-            let total = file.rows.count
-            progress?(.loading, 0, total)
-            try await conn.copyFrom(table: table, columns: P.copyColumns, logger: logger) { writer in
-                var rows = CopyRows()
-                var done = 0
-                for row in file.rows {
-                    rows.int(row.line)
-                    plan.write(row.value, into: &rows)
-                    rows.endRow()
-                    done += 1
-                    if rows.buffer.readableBytes >= 1 << 20 {
-                        try await writer.write(rows.buffer)
-                        rows.buffer.clear()
-                        progress?(.loading, done, total)
-                    }
+            var staging = Staging(plan: plan, kind: kind, header: head.header, sheet: head.sheet, logger: logger)
+            try await staging.create(conn)
+            let feed = BlockFeed(check, plan: plan, firstRows: firstRows, blockRows: blockRows, progress: progress)
+            defer { feed.stop() }
+            var tally = Tally()
+            for await block in feed.blocks {
+                try Task.checkCancellation()
+                feed.took()
+                tally.take(block)
+                defer { feed.taken() }
+                // All or nothing: after a row the service refused, the database has nothing left to do
+                // (the rows are still checked, so the report names every problem).
+                if tally.refusedHere && !options.skipInvalid { continue }
+                progress?(.loading, tally.staged, check.total)
+                try await staging.stage(block, conn)
+                tally.staged += block.good
+                let refused = try await staging.check(conn)
+                tally.refuse(refused)
+                if !refused.isEmpty {
+                    if !options.skipInvalid { continue }
+                    try await staging.drop(refused.map(\.line), conn)
                 }
-                if rows.buffer.readableBytes > 0 { try await writer.write(rows.buffer) }
-                progress?(.loading, done, total)
+                // All or nothing: once the database refused a row, the blocks after are staged and
+                // checked, to report theirs, but not merged.
+                if tally.refusedThere && !options.skipInvalid { continue }
+                progress?(.merging, tally.merged, check.total)
+                tally.add(try await staging.merge(conn, columns: head.columns, actor: options.actor))
+                tally.merged += block.good
+                progress?(.merging, tally.merged, check.total)
             }
-            if let mark = P.markKnown { _ = try await conn.run(PostgresQuery(unsafeSQL: mark), logger: logger) }
-            _ = try await conn.run(PostgresQuery(unsafeSQL: "ANALYZE \(table)"), logger: logger)
-            progress?(.merging, 0, total)
-            // What only the database can tell: unknown owners, assets, banks; conflicts with stored records.
-            var refused: [Int: [ImportIssue]] = [:]
-            for check in P.checks {
-                let rows = try await conn.run(PostgresQuery(unsafeSQL: check.sql), logger: logger)
-                for try await (line, value, detail) in rows.decode((Int, String?, String?).self) {
-                    let column = file.header.firstIndex { h in kind.fields.first { $0.key == check.column }?.aliases.contains(Normalize.headerKey(h)) == true }
-                    refused[line, default: []].append(ImportIssue(
-                        sheet: sheet, line: line, column: column.map(columnLetter), header: column.map { file.header[$0] },
-                        value: value ?? "", code: check.code, zh: check.zh(detail ?? ""), en: check.en(detail ?? "")))
-                }
+            // The stream also ends when the task is cancelled: never commit what was not all read.
+            guard tally.rows == check.total else { throw CancellationError() }
+            if tally.refusedHere && !options.skipInvalid {
+                outcome.issues = tally.issues
+                outcome.rejected = tally.rejected
+                outcome.valid = tally.good
+                outcome.seconds = staging.seconds(checking: tally.checking)
+                return (outcome, false)
             }
-            if !refused.isEmpty {
-                let lines = refused.keys.sorted()
-                outcome.issues = (outcome.issues + lines.flatMap { refused[$0]! }).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
-                let wanted = Set(lines)
-                outcome.rejected = (outcome.rejected + source.rows.filter { wanted.contains($0.line) }).sorted { $0.line < $1.line }
-                guard options.skipInvalid else {
-                    outcome.valid = file.rows.count - lines.count
-                    return (outcome, false)
-                }
-                _ = try await conn.run(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE line = ANY($1)",
-                                                       binds: { var b = PostgresBindings(); b.append(lines); return b }()), logger: logger)
+            outcome.issues = tally.issues
+            outcome.rejected = tally.rejected
+            if !tally.refusals.isEmpty {
+                let lines = Set(tally.refusals.map(\.line))
+                outcome.issues = (tally.issues + tally.refusals.map(\.issue)).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+                outcome.rejected = (tally.rejected + source.rows.filter { lines.contains($0.line) }).sorted { $0.line < $1.line }
             }
-            outcome.valid = file.rows.count - refused.count
-            let counts = try await plan.merge(conn, columns: file.columns, actor: options.actor, logger: logger)
-            outcome.inserted = counts.inserted
-            outcome.updated = counts.updated
-            outcome.unchanged = outcome.valid - counts.inserted - counts.updated
-            progress?(.merging, total, total)
+            outcome.valid = tally.good - Set(tally.refusals.map(\.line)).count
+            guard !tally.refusedThere || options.skipInvalid else {
+                outcome.seconds = staging.seconds(checking: tally.checking)
+                return (outcome, false)
+            }
+            try await staging.noteEngineChanges(conn)
+            outcome.inserted = tally.inserted
+            outcome.updated = tally.updated
+            outcome.unchanged = outcome.valid - tally.inserted - tally.updated
+            outcome.seconds = staging.seconds(checking: tally.checking)
+            progress?(.merging, check.total, check.total)
             outcome.written = !options.dryRun
             return (outcome, !options.dryRun)
         }
-        return result
     }
 }
 
@@ -209,6 +240,10 @@ struct StagingCheck: Sendable {
 /// How one kind is staged and merged.
 protocol MergePlan: Sendable {
     associatedtype Row: Sendable
+    /// The table the merge writes, as the engine's change log names it.
+    static var target: String { get }
+    /// Whether the engine's log notes a firm once for all its changed rows (assets, valuations).
+    static var notesByFirm: Bool { get }
     static var stagingColumns: String { get }
     static var copyColumns: [String] { get }
     static var checks: [StagingCheck] { get }
@@ -233,6 +268,7 @@ struct Updatable {
 
 extension MergePlan {
     static var notesEngineChanges: Bool { true }
+    static var notesByFirm: Bool { false }
     static var markKnown: String? { nil }
 
     /// CTEs that note `changed` (rows of firm_id, asset_id) in the engine's change log with one clock
@@ -281,14 +317,22 @@ extension MergePlan {
     }
 
     /// A merge as one statement: `ctes` (any source CTEs, then the update `upd` and the insert `ins`),
-    /// the audit rows of both, the engine notes of `changed` (firm_id, asset_id), and the counts.
+    /// the audit rows of both, the rows `changed` (firm_id, asset_id) kept in `import_changed` for the
+    /// engine's log (`engineNotesStatement`, once per load), and the counts.
     static func mergeStatement(_ ctes: String, entity: String, table: String, changed: String) -> String {
         """
         WITH \(ctes),
         \(auditRows(entity: entity, table: table)),
-        \(engineNotes(changed, source: table))
+        kept AS (INSERT INTO import_changed (firm_id, asset_id) SELECT firm_id, asset_id FROM (\(changed)) c RETURNING 1)
         SELECT (SELECT count(*) FROM ins)::integer, (SELECT count(*) FROM upd)::integer
         """
+    }
+
+    /// The engine's notes of every block's changes, with one clock step, as one merge of the whole
+    /// file would have written them (a firm noted once even when its rows fell in several blocks).
+    static var engineNotesStatement: String {
+        let changed = "SELECT firm_id, asset_id FROM import_changed"
+        return "WITH \(engineNotes(notesByFirm ? byFirm(changed) : changed, source: target)) SELECT 1"
     }
 
     /// The staged columns an insert copies: all but the file's line number.

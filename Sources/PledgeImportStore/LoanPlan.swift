@@ -12,6 +12,7 @@ import PostgresNIO
 /// A loan already imported (same firm, bank and contract number) is never changed: a file that
 /// shows more repaid adds a repayment entry for the difference, and anything else different is refused.
 struct LoanPlan: MergePlan {
+    static let target = "loans"
     static let stagingColumns = """
         line integer PRIMARY KEY, contract_number text, firm_id bigint, bank_code text, product_code text, principal_fen bigint,
         disbursed_on date, maturity_on date, rate_bp integer, pledged text[], registration_number text, registered_on date,

@@ -11,6 +11,7 @@ import PostgresNIO
 // row without the images (the record's own row is its "after"; AuditRepository.history shows it).
 
 struct FirmPlan: MergePlan {
+    static let target = "firms"
     static let stagingColumns = """
         line integer PRIMARY KEY, credit_code text, name text, industry_code text, town text, size text, founded_on date,
         annual_revenue_fen bigint, rd_expense_fen bigint, total_assets_fen bigint, total_liabilities_fen bigint, employees integer,
@@ -56,26 +57,30 @@ struct FirmPlan: MergePlan {
 }
 
 struct AssetPlan: MergePlan {
+    static let target = "ip_assets"
+    static let notesByFirm = true
     static let stagingColumns = """
         line integer PRIMARY KEY, firm_id bigint, type text, number text, title text, filing_date date, grant_date date,
         registration_date date, first_use_date date, expiry_date date, renewal_count integer, legal_status text,
         ipc_classes text[], nice_classes smallint[], claims integer, forward_citations integer, family_size integer,
-        licences integer, litigations integer, known boolean NOT NULL DEFAULT false
+        licences integer, litigations integer, known boolean NOT NULL DEFAULT false, stored_firm_id bigint
         """
     static let copyColumns = ["line", "firm_id", "type", "number", "title", "filing_date", "grant_date", "registration_date",
                               "first_use_date", "expiry_date", "renewal_count", "legal_status", "ipc_classes", "nice_classes",
                               "claims", "forward_citations", "family_size", "licences", "litigations"]
     static let checks: [StagingCheck] = [
+        // The stored asset's firm, as `markKnown` found it.
         StagingCheck(code: "owned_by_another_firm", column: "number", sql: """
-            SELECT s.line, s.number, f.credit_code || ' ' || f.name FROM import_assets s
-            JOIN ip_assets a ON a.type = s.type AND a.number = s.number JOIN firms f ON f.id = a.firm_id
-            WHERE a.firm_id <> s.firm_id ORDER BY s.line
+            SELECT s.line, s.number, f.credit_code || ' ' || f.name FROM import_assets s JOIN firms f ON f.id = s.stored_firm_id
+            WHERE s.known AND s.stored_firm_id <> s.firm_id ORDER BY s.line
             """,
             zh: { "该知识产权已登记在另一企业名下（\($0)）；权利转移请通过接口办理" },
             en: { "This asset is registered to another firm (\($0)); record a transfer through the API" }),
     ]
+    /// Also keeps the stored asset's firm, so the check for an asset of another firm does not look
+    /// every staged asset up again.
     static let markKnown: String? = """
-        UPDATE import_assets s SET known = true WHERE EXISTS (SELECT 1 FROM ip_assets a WHERE a.type = s.type AND a.number = s.number)
+        UPDATE import_assets s SET known = true, stored_firm_id = a.firm_id FROM ip_assets a WHERE a.type = s.type AND a.number = s.number
         """
     static let updatable: [Updatable] = [
         .init("title"), .init("filing_date", ["filingDate"]), .init("grant_date", ["grantDate"]),
@@ -107,11 +112,13 @@ struct AssetPlan: MergePlan {
                 SELECT \(Self.insertColumns) FROM import_assets s WHERE NOT s.known ORDER BY s.line
                 RETURNING id, firm_id)
             """, entity: "asset", table: "ip_assets",
-            changed: Self.byFirm("SELECT firm_id, id AS asset_id FROM upd UNION ALL SELECT firm_id, id FROM ins")), logger: logger)
+            changed: "SELECT firm_id, id AS asset_id FROM upd UNION ALL SELECT firm_id, id FROM ins"), logger: logger)
     }
 }
 
 struct ValuationPlan: MergePlan {
+    static let target = "valuations"
+    static let notesByFirm = true
     static let stagingColumns = """
         line integer PRIMARY KEY, asset_type text, asset_number text, appraiser text, method text, value_fen bigint,
         valuation_date date, valid_until date, report_number text, known boolean NOT NULL DEFAULT false
@@ -164,11 +171,12 @@ struct ValuationPlan: MergePlan {
                 WHERE NOT s.known ORDER BY s.line
                 RETURNING id, firm_id, asset_id)
             """, entity: "valuation", table: "valuations",
-            changed: Self.byFirm("SELECT firm_id, asset_id FROM upd UNION ALL SELECT firm_id, asset_id FROM ins")), logger: logger)
+            changed: "SELECT firm_id, asset_id FROM upd UNION ALL SELECT firm_id, asset_id FROM ins"), logger: logger)
     }
 }
 
 struct LicencePlan: MergePlan {
+    static let target = "gi_licences"
     static let stagingColumns = """
         line integer PRIMARY KEY, firm_id bigint, mark_number text, licence_number text, valid_from date, valid_until date,
         known boolean NOT NULL DEFAULT false

@@ -220,5 +220,17 @@ import Testing
         #expect(file.issues.map(\.code) == ["invalid_date", "unknown_industry", "duplicate_row"])
         #expect(file.rows.map(\.line) == file.rows.map(\.line).sorted())
         #expect(file.rows.first?.value.creditCode == GeneratedFiles.creditCode(0))
+
+        // Block by block, on one core or two, the blocks add up to the whole file; the duplicate
+        // on line 29,001 is found though its first occurrence lies blocks before.
+        for (size, cores) in [(7_000, 1), (4_999, 2), (3_000, 2)] {
+            var check = FileParser.firmRows(SheetTable(name: "big.csv", rows: rows), reference: Fixture.reference)
+            var blocks: [ParsedFile<FirmFields>] = []
+            while !check.done { blocks.append(check.next(size, cores: cores)) }
+            #expect(blocks.flatMap(\.rows).map(\.line) == file.rows.map(\.line))
+            #expect(blocks.flatMap(\.rows).map(\.value) == file.rows.map(\.value))
+            #expect(blocks.flatMap(\.rejected) == file.rejected)
+            #expect(blocks.flatMap(\.issues) == file.issues)
+        }
     }
 }
