@@ -252,9 +252,10 @@ struct HardeningTests {
                     let took = ContinuousClock.now - started
                     #expect(r.status == .serviceUnavailable, "\(uri): \(String(buffer: r.body))")
                     // No hang (an outage once held requests 67 s). The suite runs beside fifty others on two
-                    // cores, whose CPU-bound tests can delay a timer by seconds; the 2 s figure is held by
-                    // scripts/db-fault-test.py against a running service.
-                    #expect(took < .seconds(10), "\(uri) took \(took)")
+                    // cores, whose CPU-bound tests can delay a timer by seconds (10.2 s seen beside the
+                    // import's block tests); the 2 s figure is held by scripts/db-fault-test.py against a
+                    // running service.
+                    #expect(took < .seconds(20), "\(uri) took \(took)")
                     if uri == "/firms" {
                         #expect(r.headers[.retryAfter] != nil)
                         #expect(String(buffer: r.body).contains("database_unavailable"))
