@@ -30,10 +30,9 @@ public actor MatchIndex {
     /// meanwhile waits for it, as its read of the change log still begins after their call.
     private var queued: Task<Void, any Error>?
     /// When what a firm's answers are made of last changed, as change numbers: the firm and its
-    /// assets (only firms changed since the day's build are listed; the others date from the build),
-    /// any product, any licence. A kept answer is good while its firm's stamp stays (`answerStamp`).
+    /// assets (only firms changed since the day's build are listed), any product, any licence; the
+    /// build sets the last two to its own clock. A kept answer is good while its firm's stamp stays (`answerStamp`).
     private var firmChangedAt: [Int64: Int64] = [:]
-    private var builtAt: Int64 = 0
     private var productsChangedAt: Int64 = 0
     private var licencesChangedAt: Int64 = 0
     /// The last full build's two halves: reading the snapshot, and ranking.
@@ -149,7 +148,7 @@ public actor MatchIndex {
         (store, self.products, self.plans, licences, self.rankings) = (fresh, products, plans, head.licences, rankings)
         asOf = day
         clock = head.clock
-        (firmChangedAt, builtAt, productsChangedAt, licencesChangedAt) = ([:], head.clock, head.clock, head.clock)
+        (firmChangedAt, productsChangedAt, licencesChangedAt) = ([:], head.clock, head.clock)
         loaded = true
         await pruneChangeLog()
         logger.info("Matching index built", metadata: [
@@ -283,7 +282,8 @@ public actor MatchIndex {
     /// mean the same answer to the same question; nil for a firm the index does not hold.
     public func answerStamp(firmId: Int64) -> (asOf: CivilDate, changedAt: Int64)? {
         guard loaded, store.slot(of: firmId) != nil else { return nil }
-        return (asOf, max(firmChangedAt[firmId] ?? builtAt, productsChangedAt, licencesChangedAt))
+        // The products' stamp is at least the build's clock, so an unchanged firm needs none of its own.
+        return (asOf, max(firmChangedAt[firmId] ?? 0, productsChangedAt, licencesChangedAt))
     }
 
     public var allProducts: [MatchProduct] { products.values.sorted { $0.id < $1.id } }
