@@ -4,15 +4,18 @@ import OpenAPIRuntime
 import PledgeWorkflows
 import Synchronization
 
-/// A firm's explained products (`GET /firms/{id}/matches`), kept as sent. Building that answer is
-/// cheap next to encoding it: every product's gates and explanations in two languages, 191 KB of
-/// JSON for the demo's 20 products, and the JSON encoder took three fifths of the server's time
-/// under load. The same question about an unchanged firm gets the same bytes back.
+/// Answers kept as sent, for questions asked again and again about data that changes far less often.
+/// A firm's explained products (`GET /firms/{id}/matches`) are cheap to build next to encoding them:
+/// every product's gates and explanations in two languages, 191 KB of JSON for the demo's 20
+/// products, and the JSON encoder took three fifths of the server's time under load. The progress
+/// report is two aggregate queries over the ledger's rollups for a few hundred bytes.
 ///
-/// An answer is kept with its firm's stamp (`MatchIndex.answerStamp`: the day, and the last change
-/// to the firm, its assets, any product or any licence) and served only while the stamp is the
-/// same after the request's own catch-up, so it never shows less than a fresh answer would: every
-/// write committed before the request, on any instance, is in it.
+/// An answer is kept with its stamp (`MatchIndex.answerStamp` for a firm: the day, and the last
+/// change to the firm, its assets, any product or any licence; `MatchIndex.reportStamp` for the
+/// progress: the day, and the last ledger entry or target change) and served only while the stamp
+/// is the same after the request's own catch-up, so it never shows less than a fresh answer would:
+/// every write committed before the request, on any instance, is in it. Its `generatedAt` is when
+/// its figures were computed: nothing in them has changed since.
 final class AnswerCache: Sendable {
     struct Stamp: Equatable, Sendable {
         var asOf: String
@@ -77,9 +80,11 @@ final class AnswerCache: Sendable {
     var counts: (kept: Int, hits: Int) { state.withLock { ($0.answers.count, $0.hits) } }
 }
 
-/// Serves `listFirmMatches` from the `AnswerCache` when the firm's stamp allows, and keeps what the
-/// handler answers with 200 otherwise. Runs after the role and contract checks, so a kept answer
-/// reaches only callers who may ask, with the contract's checks made as for any request.
+/// Serves the questions below from the `AnswerCache` when their stamp allows, and keeps what the
+/// handler answers with 200 otherwise: a firm's explained products (`listFirmMatches`) and the
+/// progress to the targets (`getProgressReport`, the bureau's and the operations centre's most
+/// asked report). Runs after the role and contract checks, so a kept answer reaches only callers
+/// who may ask, with the contract's checks made as for any request.
 struct AnswerCacheMiddleware: ServerMiddleware {
     let cache: AnswerCache
     let index: MatchIndex
@@ -90,12 +95,9 @@ struct AnswerCacheMiddleware: ServerMiddleware {
     func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
                    next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?))
         async throws -> (HTTPResponse, HTTPBody?) {
-        guard operationID == "listFirmMatches", request.method == .get,
-              let firmId = metadata.pathParameters["firmId"].flatMap({ Int64($0) }),
-              let stamp = await stamp(firmId: firmId) else {
+        guard request.method == .get, let (key, stamp) = await question(request, metadata: metadata, operationID: operationID) else {
             return try await next(request, body, metadata)
         }
-        let key = Self.key(request, firmId: firmId)
         if let kept = cache.answer(key, stamp: stamp) {
             hits.increment()
             return (HTTPResponse(status: .ok, headerFields: kept.fields), HTTPBody(kept.body))
@@ -108,20 +110,37 @@ struct AnswerCacheMiddleware: ServerMiddleware {
         return (response, HTTPBody(bytes))
     }
 
-    /// The firm's stamp after this request's catch-up; nil (answer afresh) while the index warms up,
-    /// when the catch-up fails or for a firm it does not hold: the handler then answers as always.
-    private func stamp(firmId: Int64) async -> AnswerCache.Stamp? {
-        do { try await index.syncForAnswer() } catch { return nil }
-        guard let s = await index.answerStamp(firmId: firmId) else { return nil }
-        return AnswerCache.Stamp(asOf: s.asOf.description, changedAt: s.changedAt)
+    /// The question's key and its stamp after this request's catch-up; nil (answer afresh) for any
+    /// other operation, while the index warms up, when the catch-up fails or for a firm it does not
+    /// hold: the handler then answers as always.
+    private func question(_ request: HTTPRequest, metadata: ServerRequestMetadata, operationID: String) async -> (String, AnswerCache.Stamp)? {
+        switch operationID {
+        case "listFirmMatches":
+            guard let firmId = metadata.pathParameters["firmId"].flatMap({ Int64($0) }), await caughtUp(),
+                  let s = await index.answerStamp(firmId: firmId) else { return nil }
+            return (Self.key(request, subject: "firm \(firmId)"), AnswerCache.Stamp(asOf: s.asOf.description, changedAt: s.changedAt))
+        case "getProgressReport":
+            // The reports have no bank's rows apart: only callers who may read every bank's figures
+            // (no bank of their own; row-level security would scope a bank's) share one answer.
+            guard let principal = RequestPrincipal.current, principal.bankId == nil, await caughtUp(),
+                  let s = await index.reportStamp() else { return nil }
+            return (Self.key(request, subject: "progress"), AnswerCache.Stamp(asOf: s.asOf.description, changedAt: s.changedAt))
+        default:
+            return nil
+        }
     }
 
-    /// The question: the firm, the query as sent, and what the caller accepts.
-    static func key(_ request: HTTPRequest, firmId: Int64) -> String {
+    private func caughtUp() async -> Bool {
+        do { try await index.syncForAnswer() } catch { return false }
+        return true
+    }
+
+    /// The question: what it is about, the query as sent, and what the caller accepts.
+    static func key(_ request: HTTPRequest, subject: String) -> String {
         let path = request.path ?? ""
         let query = path.firstIndex(of: "?").map { String(path[$0...]) } ?? ""
         let accept = request.headerFields[.accept] ?? ""
         let language = request.headerFields[.acceptLanguage] ?? ""
-        return "\(firmId)\(query)\n\(accept)\n\(language)"
+        return "\(subject)\(query)\n\(accept)\n\(language)"
     }
 }

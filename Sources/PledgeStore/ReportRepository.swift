@@ -262,6 +262,8 @@ public struct ReportRepository: StoreBacked {
     public func rebuild() async throws {
         try await client.withTransaction(logger: logger) { conn in
             _ = try await conn.run("SELECT report_rebuild()", logger: logger)
+            // Kept progress answers are made of the rollups (0015_ledger_notes.sql).
+            _ = try await conn.run("SELECT engine_note_change(NULL, NULL, 'report_rollups')", logger: logger)
         }
     }
 }

@@ -11,9 +11,9 @@ import Testing
 import PledgeWorkflows
 import PledgeTooling
 
-/// A kept answer to `GET /firms/{id}/matches` must be byte for byte what a server without the
-/// cache answers, after every kind of write the engine's change log records.
-@Suite("Kept matches answers")
+/// A kept answer to `GET /firms/{id}/matches` or `GET /reports/progress` must be byte for byte what
+/// a server without the cache answers, after every kind of write the engine's change log records.
+@Suite("Kept answers")
 struct AnswerCacheTests {
     let today = BusinessCalendar.today()
     let logger = TestDatabase.logger
@@ -85,6 +85,57 @@ struct AnswerCacheTests {
             let bank = try await keeping.send(.get, "/firms/2/matches", as: .bankOfficer(1))
             #expect(bank.status == .forbidden)
         }
+    }
+
+    /// The progress report, kept, against a fresh one after a ledger entry written through the other
+    /// server (as on another instance) and after a target's change. Both writes change the report,
+    /// so a kept answer that missed either would differ.
+    @Test func progressAfterLedgerAndTargetWrites() async throws {
+        try await withServers { cache, keeping, fresh, db in
+            let yesterday = today.adding(days: -1)
+            let uris = ["/reports/progress", "/reports/progress?asOf=\(yesterday)"]
+            func same(_ after: String) async throws -> [String] {
+                var bodies: [String] = []
+                for uri in uris {
+                    let a = try await keeping.send(.get, uri, as: .analyst)
+                    let b = try await fresh.send(.get, uri, as: .analyst)
+                    #expect(a.status == .ok && b.status == .ok, "\(uri) after \(after)")
+                    #expect(Self.figures(a.text) == Self.figures(b.text), "\(uri) after \(after)")
+                    bodies.append(Self.figures(a.text))
+                }
+                return bodies
+            }
+            let before = try await same("nothing")
+            #expect(try await same("nothing") == before)
+            #expect(cache.counts.hits >= 2, "an unchanged report is answered from the cache")
+
+            // A repayment recorded today, effective yesterday: yesterday's report counts it as a later change.
+            let loans = try await db.query("SELECT id, bank_id FROM loans WHERE disbursed_on < \(yesterday) ORDER BY id",
+                                           logger: logger).collect()
+            var recorded = false
+            for row in loans where !recorded {
+                let (loanId, bankId) = try row.decode((Int64, Int64).self)
+                let entry = try await fresh.send(.post, "/loans/\(loanId)/entries", json: """
+                    {"kind":"repayment","amountFen":100,"effectiveOn":"\(yesterday)"}
+                    """, as: .bankOfficer(bankId))
+                recorded = entry.status == .created
+            }
+            try #require(recorded, "a demo loan takes a back-dated repayment")
+            let afterEntry = try await same("a ledger entry")
+            #expect(afterEntry[1] != before[1], "the entry changed yesterday's report")
+
+            _ = try await db.query("UPDATE programme_targets SET amount_fen = amount_fen + 100", logger: logger)
+            let afterTarget = try await same("a target's change")
+            #expect(afterTarget[0] != afterEntry[0], "the target's change changed today's report")
+            // An operations officer asks the same question and shares the kept answer; a bank officer may not ask.
+            #expect(try await keeping.send(.get, uris[0], as: .operations).status == .ok)
+            #expect(try await keeping.send(.get, uris[0], as: .bankOfficer(1)).status == .forbidden)
+        }
+    }
+
+    /// The report without the moment it was computed, which a kept answer keeps from when it was.
+    static func figures(_ body: String) -> String {
+        body.replacingOccurrences(of: #""generatedAt":"[^"]*""#, with: "", options: .regularExpression)
     }
 
     @Test func boundedByBytes() {

@@ -35,6 +35,9 @@ public actor MatchIndex {
     private var firmChangedAt: [Int64: Int64] = [:]
     private var productsChangedAt: Int64 = 0
     private var licencesChangedAt: Int64 = 0
+    /// When a ledger entry or a programme target last changed, as a change number: a kept progress
+    /// report is good while this stays (`reportStamp`). The build sets it to its own clock.
+    private var ledgerChangedAt: Int64 = 0
     /// The last full build's two halves: reading the snapshot, and ranking.
     package private(set) var lastBuild: (read: Duration, rank: Duration)?
 
@@ -127,6 +130,7 @@ public actor MatchIndex {
             licences = try await repository.licences()
             licencesChangedAt = changes.clock
         }
+        if changes.ledgerChanged { ledgerChangedAt = changes.clock }
         if !changes.firmIds.isEmpty {
             try replaceFirms(changes)
             for id in changes.firmIds { firmChangedAt[id] = changes.clock }
@@ -148,7 +152,7 @@ public actor MatchIndex {
         (store, self.products, self.plans, licences, self.rankings) = (fresh, products, plans, head.licences, rankings)
         asOf = day
         clock = head.clock
-        (firmChangedAt, productsChangedAt, licencesChangedAt) = ([:], head.clock, head.clock)
+        (firmChangedAt, productsChangedAt, licencesChangedAt, ledgerChangedAt) = ([:], head.clock, head.clock, head.clock)
         loaded = true
         await pruneChangeLog()
         logger.info("Matching index built", metadata: [
@@ -284,6 +288,12 @@ public actor MatchIndex {
         guard loaded, store.slot(of: firmId) != nil else { return nil }
         // The products' stamp is at least the build's clock, so an unchanged firm needs none of its own.
         return (asOf, max(firmChangedAt[firmId] ?? 0, productsChangedAt, licencesChangedAt))
+    }
+
+    /// What the progress reports are made of, as of the last catch-up: the day and the last change
+    /// to the ledger or the programme's targets. Two equal stamps mean the same report.
+    public func reportStamp() -> (asOf: CivilDate, changedAt: Int64)? {
+        loaded ? (asOf, ledgerChangedAt) : nil
     }
 
     public var allProducts: [MatchProduct] { products.values.sorted { $0.id < $1.id } }
