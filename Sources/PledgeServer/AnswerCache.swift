@@ -8,11 +8,13 @@ import Synchronization
 /// A firm's explained products (`GET /firms/{id}/matches`) are cheap to build next to encoding them:
 /// every product's gates and explanations in two languages, 191 KB of JSON for the demo's 20
 /// products, and the JSON encoder took three fifths of the server's time under load. The progress
-/// report is two aggregate queries over the ledger's rollups for a few hundred bytes.
+/// report is two aggregate queries over the ledger's rollups for a few hundred bytes; a page of the
+/// firm list a query and fifty records to encode.
 ///
 /// An answer is kept with its stamp (`MatchIndex.answerStamp` for a firm: the day, and the last
 /// change to the firm, its assets, any product or any licence; `MatchIndex.reportStamp` for the
-/// progress: the day, and the last ledger entry or target change) and served only while the stamp
+/// progress: the day, and the last ledger entry or target change; `MatchIndex.firmListStamp` for the
+/// firm list: the last change to a row of the firms table) and served only while the stamp
 /// is the same after the request's own catch-up, so it never shows less than a fresh answer would:
 /// every write committed before the request, on any instance, is in it. Its `generatedAt` is when
 /// its figures were computed: nothing in them has changed since.
@@ -81,9 +83,9 @@ final class AnswerCache: Sendable {
 }
 
 /// Serves the questions below from the `AnswerCache` when their stamp allows, and keeps what the
-/// handler answers with 200 otherwise: a firm's explained products (`listFirmMatches`) and the
+/// handler answers with 200 otherwise: a firm's explained products (`listFirmMatches`), the
 /// progress to the targets (`getProgressReport`, the bureau's and the operations centre's most
-/// asked report). Runs after the role and contract checks, so a kept answer reaches only callers
+/// asked report) and the pages of the firm list (`listFirms`, the operations centre's). Runs after the role and contract checks, so a kept answer reaches only callers
 /// who may ask, with the contract's checks made as for any request.
 struct AnswerCacheMiddleware: ServerMiddleware {
     let cache: AnswerCache
@@ -120,14 +122,22 @@ struct AnswerCacheMiddleware: ServerMiddleware {
                   let s = await index.answerStamp(firmId: firmId) else { return nil }
             return (Self.key(request, subject: "firm \(firmId)"), AnswerCache.Stamp(asOf: s.asOf.description, changedAt: s.changedAt))
         case "getProgressReport":
-            // The reports have no bank's rows apart: only callers who may read every bank's figures
-            // (no bank of their own; row-level security would scope a bank's) share one answer.
-            guard let principal = RequestPrincipal.current, principal.bankId == nil, await caughtUp(),
-                  let s = await index.reportStamp() else { return nil }
+            guard Self.seesEveryBank, await caughtUp(), let s = await index.reportStamp() else { return nil }
             return (Self.key(request, subject: "progress"), AnswerCache.Stamp(asOf: s.asOf.description, changedAt: s.changedAt))
+        case "listFirms":
+            guard Self.seesEveryBank, await caughtUp(), let s = await index.firmListStamp() else { return nil }
+            return (Self.key(request, subject: "firms"), AnswerCache.Stamp(asOf: s.asOf.description, changedAt: s.changedAt))
         default:
             return nil
         }
+    }
+
+    /// Whether the caller has no bank of their own: a report and the firm list are the same for every
+    /// such caller, while a bank officer's are scoped by row-level security and consent, so only
+    /// these callers share one kept answer.
+    static var seesEveryBank: Bool {
+        guard let principal = RequestPrincipal.current else { return false }
+        return principal.bankId == nil && principal.role != .bankOfficer
     }
 
     private func caughtUp() async -> Bool {

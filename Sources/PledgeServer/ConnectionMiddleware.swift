@@ -1,4 +1,5 @@
 import Hummingbird
+import PledgeCore
 import PledgeStore
 
 /// Leases one database connection for the whole request (authentication, the transaction, the
@@ -11,7 +12,6 @@ struct ConnectionMiddleware<Context: RequestContext>: RouterMiddleware {
     let database: Database
     /// Reports are the heaviest reads: a quarter of the pool serves them, the rest everything else.
     let reports: Bulkhead
-    static var ownLeases: Set<String> { ["/healthz", "/readyz", "/metrics", "/auth/login"] }
 
     init(database: Database, poolSize: Int) {
         self.database = database
@@ -19,7 +19,7 @@ struct ConnectionMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Self.ownLeases.contains(request.uri.path) || ConsoleSession.isOpen(request.uri.path) { return try await next(request, context) }
+        if OperationAccess.openPaths.contains(request.uri.path) || ConsoleSession.isOpen(request.uri.path) { return try await next(request, context) }
         guard request.uri.path.hasPrefix("/reports/") else { return try await leased(request, context: context, next: next) }
         guard let response = try await reports.run({ try await leased(request, context: context, next: next) }) else {
             throw APIProblem(.serviceUnavailable, code: "busy", zh: "报表请求过多，请稍后重试",

@@ -6,11 +6,9 @@ import PledgeCore
 /// referrer, a content policy that lets a JSON or CSV answer load nothing; and `no-store` on every
 /// answer to a caller with a token, so no proxy or browser cache keeps loan data.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var fixed: [(HTTPField.Name, String)] { SecurityHeaders.fixed }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        let fixed = ConsoleSession.isConsole(request.uri.path) ? SecurityHeaders.console : Self.fixed
+        let fixed = ConsoleSession.isConsole(request.uri.path) ? SecurityHeaders.console : SecurityHeaders.fixed
         for (name, value) in fixed where response.headers[name] == nil { response.headers[name] = value }
         if request.headers[.authorization] != nil || !OperationAccess.openPaths.contains(request.uri.path) {
             response.headers[.cacheControl] = "no-store"
@@ -20,16 +18,13 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 enum SecurityHeaders {
-    static var fixed: [(HTTPField.Name, String)] {
-        [(.xContentTypeOptions, "nosniff"), (HTTPField.Name("X-Frame-Options")!, "DENY"),
+    // Built once: every response carries them.
+    static let fixed: [(HTTPField.Name, String)] = [(.xContentTypeOptions, "nosniff"), (HTTPField.Name("X-Frame-Options")!, "DENY"),
          (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
          (.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")]
-    }
 
     /// The console's pages load their one stylesheet and post their forms to the service itself; no
     /// script, no frame, nothing from elsewhere.
-    static var console: [(HTTPField.Name, String)] {
-        fixed.filter { $0.0 != .contentSecurityPolicy }
-            + [(.contentSecurityPolicy, "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")]
-    }
+    static let console: [(HTTPField.Name, String)] = fixed.filter { $0.0 != .contentSecurityPolicy }
+        + [(.contentSecurityPolicy, "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")]
 }

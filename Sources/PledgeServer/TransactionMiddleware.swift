@@ -119,7 +119,7 @@ enum WriteTransaction {
         ["pledgematch.role": principal.role.rawValue, "pledgematch.bank_id": principal.bankId.map(String.init) ?? ""]
     }
 
-    static var keyHeader: HTTPField.Name { HTTPField.Name("Idempotency-Key")! }
+    static let keyHeader = HTTPField.Name("Idempotency-Key")!
 
     static let inFlight = APIProblem(.conflict, code: "idempotency_in_flight",
                                      zh: "使用同一 Idempotency-Key 的请求仍在处理中，请稍后重试",

@@ -21,11 +21,13 @@ public struct EngineChanges: Sendable {
     public var licencesChanged: Bool
     /// A ledger entry or a programme target changed: what the progress reports are made of.
     public var ledgerChanged = false
+    /// A row of the firms table itself changed (not only a firm's assets): what the firm list shows.
+    public var firmRowsChanged = false
     public var wholeFirmIds: Set<Int64> = []
     public var assetIds: Set<Int64> = []
     public var firms: [MatchFirm] = []
     public var assets: [MatchAsset] = []
-    public var isEmpty: Bool { firmIds.isEmpty && productIds.isEmpty && !licencesChanged && !ledgerChanged }
+    public var isEmpty: Bool { firmIds.isEmpty && productIds.isEmpty && !licencesChanged && !ledgerChanged && !firmRowsChanged }
 }
 
 /// Takes its share of a snapshot's assets (`MatchingRepository.snapshot`), one at a time from one
@@ -288,7 +290,8 @@ struct ChangesStatement: PostgresPreparedStatement {
                      coalesce(bool_or(source = 'gi_licences'), false) AS licences,
                      (SELECT coalesce(array_agg(firm_id), '{}') FROM w) AS whole_firm_ids,
                      coalesce(array_agg(DISTINCT asset_id) FILTER (WHERE asset_id IS NOT NULL), '{}') AS asset_ids,
-                     coalesce(bool_or(source IN ('loan_entries', 'programme_targets', 'report_rollups')), false) AS ledger
+                     coalesce(bool_or(source IN ('loan_entries', 'programme_targets', 'report_rollups')), false) AS ledger,
+                     coalesce(bool_or(source = 'firms'), false) AS firm_rows
               FROM c),
         f AS (\(MatchingRepository.firmSelect) WHERE f.archived_at IS NULL AND f.id IN (SELECT firm_id FROM c)),
         a AS (\(MatchingRepository.assetSelect) WHERE a.archived_at IS NULL AND a.firm_id IN (SELECT firm_id FROM w)
@@ -301,7 +304,7 @@ struct ChangesStatement: PostgresPreparedStatement {
         ORDER BY \(firmAt + 1), \(assetAt + 1)
         """
 
-    static let firmAt = 7
+    static let firmAt = 8
     static let assetAt = firmAt + firmColumns
 
     var after: Int64
@@ -319,7 +322,7 @@ struct ChangesStatement: PostgresPreparedStatement {
     static func header(_ r: PostgresRandomAccessRow) throws -> EngineChanges {
         EngineChanges(clock: try r[0].decode(Int64.self), firmIds: Set(try r[1].decode([Int64].self)),
                       productIds: Set(try r[2].decode([Int64].self)), licencesChanged: try r[3].decode(Bool.self),
-                      ledgerChanged: try r[6].decode(Bool.self),
+                      ledgerChanged: try r[6].decode(Bool.self), firmRowsChanged: try r[7].decode(Bool.self),
                       wholeFirmIds: Set(try r[4].decode([Int64].self)), assetIds: Set(try r[5].decode([Int64].self)))
     }
 }

@@ -133,6 +133,38 @@ struct AnswerCacheTests {
         }
     }
 
+    /// Pages of the firm list, kept, against fresh ones after every kind of write the change log
+    /// records (an asset's leaves the list as it was, and is answered from the cache), a rename and
+    /// an archive. A bank officer may not list firms, kept pages or not.
+    @Test func firmListAfterEveryKindOfWrite() async throws {
+        try await withServers { cache, keeping, fresh, db in
+            let uris = ["/firms?limit=50", "/firms?limit=5&includeArchived=true", "/firms?q=%E7%A7%91%E6%8A%80&limit=20"]
+            let renames = ["UPDATE firms SET name = name || '（更名）' WHERE id = 5",
+                           "UPDATE firms SET archived_at = now() WHERE id = 8"]
+            var first: [String] = []
+            for sql in [""] + IndexCatchUpTests.writes + renames {
+                if !sql.isEmpty { _ = try await db.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+                var pages: [String] = []
+                for uri in uris {
+                    for user in [TestUser.operations, .bankOfficer(1)] {
+                        let a = try await keeping.send(.get, uri, as: user)
+                        let b = try await fresh.send(.get, uri, as: user)
+                        #expect(a.status == b.status, "\(uri) as \(user) after \(sql)")
+                        // A problem carries its own request id; its code is the answer (a bank officer hears 403).
+                        if a.status == .ok { #expect(a.text == b.text, "\(uri) as \(user) after \(sql)") }
+                        else { #expect(a.json["code"] as? String == b.json["code"] as? String, "\(uri) as \(user)") }
+                        pages.append(a.text)
+                    }
+                }
+                if first.isEmpty { first = pages }
+            }
+            #expect(cache.counts.hits > uris.count, "pages of an unchanged list were answered from the cache")
+            // The rename and the archive changed the first page, so a stale kept page would have shown.
+            let renamed = try await keeping.send(.get, uris[0])
+            #expect(renamed.text != first[0] && renamed.text.contains("（更名）"))
+        }
+    }
+
     /// The report without the moment it was computed, which a kept answer keeps from when it was.
     static func figures(_ body: String) -> String {
         body.replacingOccurrences(of: #""generatedAt":"[^"]*""#, with: "", options: .regularExpression)

@@ -38,6 +38,8 @@ public actor MatchIndex {
     /// When a ledger entry or a programme target last changed, as a change number: a kept progress
     /// report is good while this stays (`reportStamp`). The build sets it to its own clock.
     private var ledgerChangedAt: Int64 = 0
+    /// When a row of the firms table last changed: a kept page of the firm list is good while this stays (`firmListStamp`).
+    private var firmRowsChangedAt: Int64 = 0
     /// The last full build's two halves: reading the snapshot, and ranking.
     package private(set) var lastBuild: (read: Duration, rank: Duration)?
 
@@ -131,6 +133,7 @@ public actor MatchIndex {
             licencesChangedAt = changes.clock
         }
         if changes.ledgerChanged { ledgerChangedAt = changes.clock }
+        if changes.firmRowsChanged { firmRowsChangedAt = changes.clock }
         if !changes.firmIds.isEmpty {
             try replaceFirms(changes)
             for id in changes.firmIds { firmChangedAt[id] = changes.clock }
@@ -152,7 +155,8 @@ public actor MatchIndex {
         (store, self.products, self.plans, licences, self.rankings) = (fresh, products, plans, head.licences, rankings)
         asOf = day
         clock = head.clock
-        (firmChangedAt, productsChangedAt, licencesChangedAt, ledgerChangedAt) = ([:], head.clock, head.clock, head.clock)
+        (firmChangedAt, productsChangedAt, licencesChangedAt) = ([:], head.clock, head.clock)
+        (ledgerChangedAt, firmRowsChangedAt) = (head.clock, head.clock)
         loaded = true
         await pruneChangeLog()
         logger.info("Matching index built", metadata: [
@@ -294,6 +298,12 @@ public actor MatchIndex {
     /// to the ledger or the programme's targets. Two equal stamps mean the same report.
     public func reportStamp() -> (asOf: CivilDate, changedAt: Int64)? {
         loaded ? (asOf, ledgerChangedAt) : nil
+    }
+
+    /// What a page of the firm list is made of, as of the last catch-up: the last change to any row
+    /// of the firms table (an asset's change leaves the list as it is).
+    public func firmListStamp() -> (asOf: CivilDate, changedAt: Int64)? {
+        loaded ? (asOf, firmRowsChangedAt) : nil
     }
 
     public var allProducts: [MatchProduct] { products.values.sorted { $0.id < $1.id } }
