@@ -3,13 +3,27 @@ import Foundation
 /// A bulkhead for heavy reads (the reports): at most `limit` of them hold a database connection at
 /// once, the rest wait here, holding none, for at most `patience`. A burst of reports, or reports
 /// whose clients have gone, can then take only part of the pool; the other requests keep theirs.
+///
+/// One sweeper task, alive only while someone waits, refuses the waiters whose patience ran out.
+/// A timer task per waiter, as before, kept thousands of tasks asleep for the whole patience under a
+/// steady stream of reports.
 final class Bulkhead: @unchecked Sendable {
     let limit: Int
     let patience: Duration
     private let lock = NSLock()
     private var inUse = 0
-    private var nextId: UInt64 = 0
-    private var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+    /// Oldest first; every waiter has the same patience, so the first is also the first to expire.
+    private var waiters: [Waiter] = []
+    private var sweeper: Task<Void, Never>?
+    /// Bumped when a sweeper is stopped, so a stopped one that wakes late leaves the queue alone.
+    private var sweeperGeneration: UInt64 = 0
+    private var liveSweepers = 0
+    private var peakSweepers = 0
+
+    private struct Waiter {
+        let deadline: ContinuousClock.Instant
+        let continuation: CheckedContinuation<Bool, Never>
+    }
 
     init(limit: Int, patience: Duration) {
         self.limit = max(1, limit)
@@ -23,41 +37,77 @@ final class Bulkhead: @unchecked Sendable {
         return try await body()
     }
 
-    private func acquire() async -> Bool {
-        let patience = self.patience
-        return await withCheckedContinuation { continuation in
-            // Checked and queued under one lock, so no release can slip between the two.
-            let queued: UInt64? = lock.withLock {
-                if inUse < limit {
-                    inUse += 1
-                    return nil
-                }
-                nextId += 1
-                waiters.append((nextId, continuation))
-                return nextId
-            }
-            guard let queued else { return continuation.resume(returning: true) }
-            Task {
-                try? await Task.sleep(for: patience)
-                self.giveUp(queued)
-            }
-        }
+    /// How many requests wait, and how many sweeper tasks run now and ran at once at most (tests).
+    var state: (waiters: Int, liveSweepers: Int, peakSweepers: Int) {
+        lock.withLock { (waiters.count, liveSweepers, peakSweepers) }
     }
 
-    private func giveUp(_ id: UInt64) {
-        let waiter: CheckedContinuation<Bool, Never>? = lock.withLock {
-            guard let i = waiters.firstIndex(where: { $0.id == id }) else { return nil }
-            return waiters.remove(at: i).continuation
+    private func acquire() async -> Bool {
+        await withCheckedContinuation { continuation in
+            // Checked and queued under one lock, so no release can slip between the two.
+            let granted: Bool = lock.withLock {
+                if inUse < limit {
+                    inUse += 1
+                    return true
+                }
+                waiters.append(Waiter(deadline: .now + patience, continuation: continuation))
+                if sweeper == nil { startSweeper() }
+                return false
+            }
+            if granted { continuation.resume(returning: true) }
         }
-        waiter?.resume(returning: false)
     }
 
     /// Hands the slot to the longest waiter, or frees it.
     private func release() {
-        let next: CheckedContinuation<Bool, Never>? = lock.withLock {
-            if waiters.isEmpty { inUse -= 1; return nil }
-            return waiters.removeFirst().continuation
+        let next: Waiter? = lock.withLock {
+            guard !waiters.isEmpty else {
+                inUse -= 1
+                return nil
+            }
+            let next = waiters.removeFirst()
+            if waiters.isEmpty { stopSweeper() }
+            return next
         }
-        next?.resume(returning: true)
+        next?.continuation.resume(returning: true)
+    }
+
+    /// Under the lock.
+    private func startSweeper() {
+        let generation = sweeperGeneration
+        liveSweepers += 1
+        peakSweepers = max(peakSweepers, liveSweepers)
+        sweeper = Task { [self] in
+            defer { lock.withLock { liveSweepers -= 1 } }
+            while let wake = expireOverdue(generation) {
+                try? await Task.sleep(until: wake, clock: .continuous)
+            }
+        }
+    }
+
+    /// Under the lock.
+    private func stopSweeper() {
+        sweeper?.cancel()
+        sweeper = nil
+        sweeperGeneration &+= 1
+    }
+
+    /// Refuses the waiters past their deadline; returns when to look again, nil when the sweeper is done.
+    private func expireOverdue(_ generation: UInt64) -> ContinuousClock.Instant? {
+        let now = ContinuousClock.now
+        let (expired, wake): ([CheckedContinuation<Bool, Never>], ContinuousClock.Instant?) = lock.withLock {
+            guard generation == sweeperGeneration else { return ([], nil) }
+            var expired: [CheckedContinuation<Bool, Never>] = []
+            while let first = waiters.first, first.deadline <= now {
+                expired.append(waiters.removeFirst().continuation)
+            }
+            guard let first = waiters.first else {
+                stopSweeper()
+                return (expired, nil)
+            }
+            return (expired, first.deadline)
+        }
+        for continuation in expired { continuation.resume(returning: false) }
+        return wake
     }
 }
