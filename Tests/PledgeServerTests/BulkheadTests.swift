@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import PledgeServer
 
-/// The reports' bulkhead: a served waiter leaves nothing running behind it.
+/// The reports' bulkhead: waiters are served in turn or refused after their patience, and nothing is
+/// left running behind them.
 @Suite("Bulkhead")
 struct BulkheadTests {
     @Test("one sweeper at most, however many wait, and none once the queue is empty")
@@ -17,11 +18,7 @@ struct BulkheadTests {
         #expect(served == 200)
         // Before, each queued request left a task asleep for the whole patience (15 s in service):
         // at thousands of reports a second that held hundreds of MiB.
-        var state = bulkhead.state
-        for _ in 0..<200 where state.liveSweepers > 0 {
-            try await Task.sleep(for: .milliseconds(10))
-            state = bulkhead.state
-        }
+        let state = try await settled(bulkhead)
         #expect(state.waiters == 0)
         #expect(state.liveSweepers == 0)
         // A stopped sweeper may still be finishing when the next queue forms; a task per waiter
@@ -29,25 +26,8 @@ struct BulkheadTests {
         #expect(state.peakSweepers < 10)
     }
 
-    @Test("a waiter whose patience runs out is refused and leaves the queue")
-    func impatientWaiterIsRefused() async throws {
-        let bulkhead = Bulkhead(limit: 1, patience: .milliseconds(50))
-        let (gate, open) = AsyncStream<Void>.makeStream()
-        async let holder: Int? = bulkhead.run {
-            for await _ in gate { break }
-            return 1
-        }
-        try await Task.sleep(for: .milliseconds(20))
-        let late = try await bulkhead.run { 2 }
-        #expect(late == nil)
-        #expect(bulkhead.state.waiters == 0)
-        open.yield()
-        #expect(try await holder == 1)
-        #expect(try await bulkhead.run { 3 } == 3)
-    }
-
-    @Test("every waiter whose patience runs out is refused, the sweeper then stops")
-    func manyImpatientWaiters() async throws {
+    @Test("every waiter whose patience runs out is refused, the sweeper then stops, the slot still serves")
+    func impatientWaitersAreRefused() async throws {
         let bulkhead = Bulkhead(limit: 1, patience: .milliseconds(50))
         let (gate, open) = AsyncStream<Void>.makeStream()
         async let holder: Int? = bulkhead.run {
@@ -62,12 +42,19 @@ struct BulkheadTests {
         #expect(refused == 50)
         open.yield()
         #expect(try await holder == 0)
+        let state = try await settled(bulkhead)
+        #expect(state.waiters == 0)
+        #expect(state.liveSweepers == 0)
+        #expect(try await bulkhead.run { 51 } == 51)
+    }
+
+    /// The state once the last sweeper has finished, or after two seconds.
+    private func settled(_ bulkhead: Bulkhead) async throws -> (waiters: Int, liveSweepers: Int, peakSweepers: Int) {
         var state = bulkhead.state
         for _ in 0..<200 where state.liveSweepers > 0 {
             try await Task.sleep(for: .milliseconds(10))
             state = bulkhead.state
         }
-        #expect(state.waiters == 0)
-        #expect(state.liveSweepers == 0)
+        return state
     }
 }
