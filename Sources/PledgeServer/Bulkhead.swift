@@ -1,4 +1,5 @@
 import Foundation
+import PledgeStore
 
 /// A bulkhead for heavy reads (the reports): at most `limit` of them hold a database connection at
 /// once, the rest wait here, holding none, for at most `patience`. A burst of reports, or reports
@@ -42,7 +43,7 @@ final class Bulkhead: @unchecked Sendable {
         lock.withLock { (waiters.count, liveSweepers, peakSweepers) }
     }
 
-    private func acquire() async -> Bool {
+    fileprivate func acquire() async -> Bool {
         await withCheckedContinuation { continuation in
             // Checked and queued under one lock, so no release can slip between the two.
             let granted: Bool = lock.withLock {
@@ -59,7 +60,7 @@ final class Bulkhead: @unchecked Sendable {
     }
 
     /// Hands the slot to the longest waiter, or frees it.
-    private func release() {
+    fileprivate func release() {
         let next: Waiter? = lock.withLock {
             guard !waiters.isEmpty else {
                 inUse -= 1
@@ -110,4 +111,16 @@ final class Bulkhead: @unchecked Sendable {
         for continuation in expired { continuation.resume(returning: false) }
         return wake
     }
+}
+
+/// As the request lease's gate: a report waits here when it first needs a connection.
+extension Bulkhead: LeaseGate {
+    func enter() async throws {
+        guard await acquire() else {
+            throw APIProblem(.serviceUnavailable, code: "busy", zh: "报表请求过多，请稍后重试",
+                             en: "Too many reports are being prepared; try again shortly", retryAfter: 5)
+        }
+    }
+
+    func leave() { release() }
 }

@@ -2,15 +2,17 @@ import Hummingbird
 import PledgeCore
 import PledgeStore
 
-/// Leases one database connection for the whole request (authentication, the transaction, the
-/// handler, the audit rows), waiting at most the lease timeout for it. One connection a request
-/// means that however many requests arrive, none can hold a connection while it waits for a second
-/// one of the same pool; the timeout means an exhausted pool or a database that is down answers
-/// 503 quickly (ProblemMiddleware) instead of hanging. Health and metrics need no database; a
-/// sign-in leases for each of its steps itself, so no connection waits on its bcrypt check.
+/// Gives the request its one database connection (`RequestLease`), leased at its first query and
+/// held until its answer is written, waiting at most the lease timeout for it. One connection a
+/// request means that however many requests arrive, none can hold a connection while it waits for a
+/// second one of the same pool; the timeout means an exhausted pool or a database that is down
+/// answers 503 quickly (ProblemMiddleware) instead of hanging. A request answered without a query (a
+/// kept answer: AnswerCacheMiddleware) takes none. Health and metrics need no database; a sign-in
+/// leases for each of its steps itself, so no connection waits on its bcrypt check.
 struct ConnectionMiddleware<Context: RequestContext>: RouterMiddleware {
     let database: Database
     /// Reports are the heaviest reads: a quarter of the pool serves them, the rest everything else.
+    /// A report passes it when it first needs the database, so a kept report never queues.
     let reports: Bulkhead
 
     init(database: Database, poolSize: Int) {
@@ -20,12 +22,16 @@ struct ConnectionMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if OperationAccess.openPaths.contains(request.uri.path) || ConsoleSession.isOpen(request.uri.path) { return try await next(request, context) }
-        guard request.uri.path.hasPrefix("/reports/") else { return try await leased(request, context: context, next: next) }
-        guard let response = try await reports.run({ try await leased(request, context: context, next: next) }) else {
-            throw APIProblem(.serviceUnavailable, code: "busy", zh: "报表请求过多，请稍后重试",
-                             en: "Too many reports are being prepared; try again shortly", retryAfter: 5)
+        let gate: Bulkhead? = request.uri.path.hasPrefix("/reports/") ? reports : nil
+        return try await database.withRequestConnection(gate: gate) {
+            // The body is gathered while the connection is held: a handler's streamed body may still read.
+            var response = try await next(request, context)
+            if Self.streamsItsOwnBody(request) { return response }
+            let collector = BodyCollector()
+            try await response.body.write(collector.writer)
+            response.body = .init(byteBuffer: collector.buffer)
+            return response
         }
-        return response
     }
 
     /// A table export's body is a file written in full before its handler returned (ExportHandlers.fileBody):
@@ -33,17 +39,5 @@ struct ConnectionMiddleware<Context: RequestContext>: RouterMiddleware {
     /// of being gathered in memory (a million assets are 180 MB of CSV).
     static func streamsItsOwnBody(_ request: Request) -> Bool {
         request.method == .get && request.uri.path.hasPrefix("/exports/")
-    }
-
-    private func leased(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        return try await database.withRequestConnection {
-            // The body is gathered while the connection is held: a handler's streamed body may still read.
-            var response = try await next(request, context)
-            if Self.streamsItsOwnBody(request) { return response }
-            let collector = BodyCollector()
-            try await response.body.write(collector.writer)
-            response.body = .init(byteBuffer: ByteBuffer(bytes: collector.bytes))
-            return response
-        }
     }
 }

@@ -3,10 +3,10 @@ import Logging
 import PledgeCore
 import PostgresNIO
 
-/// How every repository reaches PostgreSQL. A request leases one connection for its whole life
-/// (`Database.withRequestConnection`) and every query made while it runs, from any repository,
-/// goes over that connection, so no request ever waits for a second connection of the pool it
-/// already holds one of. Inside `Database.inRequestTransaction` those queries run in the request's
+/// How every repository reaches PostgreSQL. A request holds at most one connection for its whole
+/// life (`Database.withRequestConnection`, leased at its first query: `RequestLease`) and every
+/// query made while it runs, from any repository, goes over that connection, so no request ever
+/// waits for a second connection of the pool it already holds one of. Inside `Database.inRequestTransaction` those queries run in the request's
 /// one transaction, so its writes, the audit rows and its idempotency record commit together or not
 /// at all. Outside a request (commands, tests) queries use the pool as usual.
 public struct Database: Sendable {
@@ -16,8 +16,8 @@ public struct Database: Sendable {
 
     /// The connection of the transaction the current task runs in, if any.
     @TaskLocal public static var transaction: PostgresConnection?
-    /// The connection leased for the current request, in or out of a transaction.
-    @TaskLocal public static var connection: PostgresConnection?
+    /// The current request's connection, in or out of a transaction, leased at its first query.
+    @TaskLocal public static var lease: RequestLease?
 
     /// A probe's and a person's patience: well under the 2 s a load balancer or a user waits.
     /// PLEDGEMATCH_DB_LEASE_TIMEOUT_MS overrides it (a loaded test machine, a slow network).
@@ -32,13 +32,19 @@ public struct Database: Sendable {
     }
 
     public func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
-        if let conn = Self.transaction ?? Self.connection { return try await conn.run(query, logger: logger) }
+        if let conn = try await Self.requestConnection() { return try await conn.run(query, logger: logger) }
         return try await client.query(query, logger: logger)
     }
 
     public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        if let conn = Self.transaction ?? Self.connection { return try await body(conn) }
+        if let conn = try await Self.requestConnection() { return try await body(conn) }
         return try await client.withConnection(body)
+    }
+
+    /// The connection of the current request's transaction or of the request, if the task runs in one.
+    private static func requestConnection() async throws -> PostgresConnection? {
+        if let conn = transaction { return conn }
+        return try await lease?.connection()
     }
 
     /// A transaction of its own, or a savepoint inside the request's transaction: the body's writes
@@ -56,7 +62,8 @@ public struct Database: Sendable {
                 throw error
             }
         }
-        guard let conn = Self.connection else { return try await client.withTransaction(logger: logger, body) }
+        guard let lease = Self.lease else { return try await client.withTransaction(logger: logger, body) }
+        let conn = try await lease.connection()
         _ = try await conn.run("BEGIN", logger: logger)
         do {
             let result = try await Self.$transaction.withValue(conn) { try await body(conn) }
@@ -72,9 +79,16 @@ public struct Database: Sendable {
     /// database down or every connection busy the caller gets `DatabaseUnavailable` at once instead
     /// of waiting on the pool's reconnect back-off. Only the wait is bounded, never the body.
     public func withLease<Result>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let (conn, handoff) = try await lease()
+        defer { handoff.giveBack() }
+        return try await body(conn)
+    }
+
+    /// A connection of this pool, within `leaseTimeout`, until the handoff gives it back.
+    func lease() async throws -> (PostgresConnection, LeaseHandoff) {
         // A task of its own holds the lease and hands the connection over, so a timed-out wait is
         // abandoned rather than awaited: a cancelled lease request can stay queued in the pool until
-        // its circuit breaker trips, many seconds later. The body runs in the caller's task.
+        // its circuit breaker trips, many seconds later. The caller uses it in its own task.
         let handoff = LeaseHandoff()
         let client = self.client, timeout = self.leaseTimeout
         let conn: PostgresConnection = try await withCheckedThrowingContinuation { continuation in
@@ -94,15 +108,18 @@ public struct Database: Sendable {
                 if handoff.timeOut() { lease.cancel() }
             })
         }
-        defer { handoff.giveBack() }
-        return try await body(conn)
+        return (conn, handoff)
     }
 
-    /// Runs `body` on one connection leased for it (`withLease`); every query `body` makes through
-    /// any `Database` joins that connection.
-    public func withRequestConnection<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
-        if Self.connection != nil { return try await body() }
-        return try await withLease { conn in try await Self.$connection.withValue(conn) { try await body() } }
+    /// Runs `body` as one request: its first query through any `Database` leases a connection of
+    /// this pool (after passing `gate`, if any), and every later one joins it. Inside another
+    /// request's body, `body` joins that request.
+    public func withRequestConnection<Result: Sendable>(gate: (any LeaseGate)? = nil,
+                                                        _ body: () async throws -> Result) async throws -> Result {
+        if Self.lease != nil { return try await body() }
+        let lease = RequestLease(self, gate: gate)
+        defer { lease.end() }
+        return try await Self.$lease.withValue(lease) { try await body() }
     }
 
     /// Who is writing, for the audit trigger (audit_row in 0005_audit.sql), set for this transaction only.
@@ -144,7 +161,7 @@ public struct Database: Sendable {
         _ body: (PostgresConnection) async throws -> (result: Result, commit: Bool)
     ) async throws -> Result {
         try await withRequestConnection {
-            let conn = Self.connection!
+            let conn = try await Self.lease!.connection()
             _ = try await conn.run(session.readOnly ? "BEGIN READ ONLY" : "BEGIN", logger: logger)
             do {
                 let setUp = try await conn.run(Self.setUp(session), logger: logger).collect()

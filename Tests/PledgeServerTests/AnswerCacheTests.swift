@@ -165,6 +165,48 @@ struct AnswerCacheTests {
         }
     }
 
+    /// A kept answer takes no connection of the request pool: with every one held elsewhere, the kept
+    /// report, firm list and firm's matches still answer, and a question that needs the database is
+    /// refused with 503 within the lease timeout. (The caller's token is remembered for a second
+    /// after a lookup, which needs a connection too: each try looks it up just before the pool is taken.)
+    @Test func keptAnswersNeedNoConnection() async throws {
+        try await TestDatabase.withDatabase { big, configuration in
+            _ = try await DemoLoader(client: big, logger: logger).loadIfEmpty(today: today)
+            try await withRunningClient(DatabaseURL.tuned(configuration, maximumConnections: 2), logger: logger) { client in
+                try await withRunningClient(DatabaseURL.engine(configuration), logger: logger) { engine in
+                    let index = MatchIndex(repository: MatchingRepository(client: engine, logger: logger), logger: logger,
+                                           today: { BusinessCalendar.today() })
+                    let router = try buildRouter(client: client, metrics: PrometheusCollectorRegistry(), logger: logger, index: index,
+                                                 leaseTimeout: .milliseconds(300))
+                    let uris = ["/reports/progress", "/firms?limit=50", "/firms/2/matches"]
+                    try await TestUsers.$current.withValue(TestUsers(client: big)) {
+                        try await Application(router: router, logger: logger).test(.router) { http in
+                            var kept: [String] = []
+                            for uri in uris { kept.append(try await http.send(.get, uri).text) }
+                            var served = false
+                            for _ in 0..<5 where !served {
+                                TokenCache.shared.forgetAll()
+                                #expect(try await http.send(.get, "/firms/3").status == .ok)
+                                // Both connections of the smallest pool we make (DatabaseURL.tuned).
+                                served = try await client.withConnection { _ in try await client.withConnection { _ in
+                                    var answers: [String] = []
+                                    for uri in uris {
+                                        let a = try await http.send(.get, uri)
+                                        if a.status == .ok { answers.append(a.text) }
+                                    }
+                                    let fresh = try await http.send(.get, "/firms/4")
+                                    #expect(fresh.status == .serviceUnavailable, "\(fresh.text)")
+                                    return answers.map(Self.figures) == kept.map(Self.figures)
+                                } }
+                            }
+                            #expect(served, "the kept answers were served with the pool taken")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The report without the moment it was computed, which a kept answer keeps from when it was.
     static func figures(_ body: String) -> String {
         body.replacingOccurrences(of: #""generatedAt":"[^"]*""#, with: "", options: .regularExpression)
