@@ -16,9 +16,7 @@ public struct AuditEvents: Sendable {
     public func record(action: String, entity: String, entityId: Int64?, actor: String, requestId: String?,
                        details: [String: String] = [:]) async throws {
         let json = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
-        _ = try await client.query("""
-            INSERT INTO audit_log (actor, request_id, action, entity, entity_id, after)
-            VALUES (\(actor), \(requestId), \(action), \(entity), \(entityId), \(json)::jsonb)
-            """, logger: logger)
+        _ = try await client.execute(AuditEventStatement(actor: actor, requestId: requestId, action: action, entity: entity,
+                                                         entityId: entityId, json: json), logger: logger)
     }
 }

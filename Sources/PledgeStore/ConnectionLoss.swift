@@ -20,6 +20,20 @@ extension PostgresConnection {
     }
 }
 
+extension PostgresConnection {
+    /// A statement prepared on this connection at its first use, guarded as `run(_:logger:)` is; its
+    /// rows are read to the end under the same guard.
+    public func run<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [PostgresRow]
+        where Statement.Row == PostgresRow {
+        guard !isClosed else { throw DatabaseUnavailable(reason: .connectionLost) }
+        return try await ConnectionLoss.answer(on: self) {
+            var rows: [PostgresRow] = []
+            for try await row in try await self.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        }
+    }
+}
+
 enum ConnectionLoss {
     /// Long enough for an answer already on its way when the connection closed to arrive first.
     static let grace: TimeAmount = .milliseconds(500)

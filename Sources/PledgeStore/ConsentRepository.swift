@@ -65,6 +65,10 @@ public struct ConsentRepository: StoreBacked {
     /// Those of `firmIds` (all firms when nil) whose consent reaches `bankId` today.
     public func consenting(bankId: Int64, among firmIds: [Int64]?) async throws -> Set<Int64> {
         if firmIds?.isEmpty == true { return [] }
+        if let firmIds {
+            let rows = try await client.execute(ConsentingAmongStatement(bankId: bankId, firmIds: firmIds), logger: logger)
+            return Set(try rows.map { try $0.decode(Int64.self) })
+        }
         let rows = try await client.query("""
             SELECT DISTINCT firm_id FROM firm_consents
             WHERE scope = \(Self.shareWithBanks) AND withdrawn_at IS NULL

@@ -36,6 +36,12 @@ public struct Database: Sendable {
         return try await client.query(query, logger: logger)
     }
 
+    /// A prepared statement (`RequestStatements.swift`) on the request's connection or one of the pool.
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [PostgresRow]
+        where Statement.Row == PostgresRow {
+        try await withConnection { conn in try await conn.run(statement, logger: logger) }
+    }
+
     public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         if let conn = try await Self.requestConnection() { return try await body(conn) }
         return try await client.withConnection(body)
@@ -164,7 +170,11 @@ public struct Database: Sendable {
             let conn = try await Self.lease!.connection()
             _ = try await conn.run(session.readOnly ? "BEGIN READ ONLY" : "BEGIN", logger: logger)
             do {
-                let setUp = try await conn.run(Self.setUp(session), logger: logger).collect()
+                let setUp = if let prepared = SetUpStatement(session) {
+                    try await conn.run(prepared, logger: logger)
+                } else {
+                    try await conn.run(Self.setUp(session), logger: logger).collect()
+                }
                 if setUp.isEmpty {
                     TokenCache.shared.forgetAll()
                     throw CredentialGone()

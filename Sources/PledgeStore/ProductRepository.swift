@@ -94,8 +94,7 @@ public struct ProductRepository: VersionedTable {
     }
 
     private func fetch(_ conn: PostgresConnection, id: Int64) async throws -> Stored<ProductInput>? {
-        let rows = try await conn.run("SELECT \(unescaped: Self.columns) FROM loan_products p WHERE p.id = \(id)", logger: logger)
-        return try await decodeAll(rows, Self.decode).first
+        try await conn.run(ProductStatement(id: id), logger: logger).first.map { try Self.decode($0.makeRandomAccess()) }
     }
 
     struct TermJSON: Decodable, Sendable {
