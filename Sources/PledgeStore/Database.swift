@@ -6,9 +6,10 @@ import PostgresNIO
 /// How every repository reaches PostgreSQL. A request holds at most one connection for its whole
 /// life (`Database.withRequestConnection`, leased at its first query: `RequestLease`) and every
 /// query made while it runs, from any repository, goes over that connection, so no request ever
-/// waits for a second connection of the pool it already holds one of. Inside `Database.inRequestTransaction` those queries run in the request's
-/// one transaction, so its writes, the audit rows and its idempotency record commit together or not
-/// at all. Outside a request (commands, tests) queries use the pool as usual.
+/// waits for a second connection of the pool it already holds one of. Inside
+/// `Database.inRequestTransaction` those queries run in the request's one transaction, so its
+/// writes, the audit rows and its idempotency record commit together or not at all. Outside a
+/// request (commands, tests) queries use the pool as usual.
 public struct Database: Sendable {
     public let client: PostgresClient
     /// How long a request waits for a connection before it is told the database is unavailable.

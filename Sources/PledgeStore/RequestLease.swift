@@ -65,11 +65,17 @@ public final class RequestLease: @unchecked Sendable {
 
     /// Gives the connection and the gate's place back; the request is over.
     func end() {
-        let held: LeaseHandoff? = lock.withLock {
+        let (held, waiting): (LeaseHandoff?, [CheckedContinuation<PostgresConnection, any Error>]) = lock.withLock {
             defer { state = .ended }
-            if case .held(_, let handoff) = state { return handoff }
-            return nil
+            switch state {
+            case .held(_, let handoff): return (handoff, [])
+            // Only a task that outlived the request can still be leasing: its leader gives the
+            // connection back when it comes (`lead`), and whoever waited with it is told now.
+            case .leasing(let waiters): return (nil, waiters)
+            case .idle, .ended: return (nil, [])
+            }
         }
+        for waiter in waiting { waiter.resume(throwing: Ended()) }
         guard let held else { return }
         held.giveBack()
         gate?.leave()

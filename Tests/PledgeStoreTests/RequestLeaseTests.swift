@@ -77,6 +77,21 @@ struct RequestLeaseTests {
         }
     }
 
+    /// A task the request started and left running inherits its lease, not a connection of the pool:
+    /// once the request has ended, its query is refused instead of running on a connection given back.
+    @Test func aTaskThatOutlivesItsRequestIsRefused() async throws {
+        try await TestDatabase.withDatabase { client in
+            let db = Database(client)
+            let late = try await db.withRequestConnection {
+                Task {
+                    try await Task.sleep(for: .milliseconds(100))
+                    return try await db.query("SELECT 1", logger: logger).collect().count
+                }
+            }
+            await #expect(throws: RequestLease.Ended.self) { _ = try await late.value }
+        }
+    }
+
     /// An exhausted pool still answers within the lease timeout, and gives the gate's place back.
     @Test func anExhaustedPoolIsRefusedQuickly() async throws {
         try await TestDatabase.withDatabase { client, configuration in
