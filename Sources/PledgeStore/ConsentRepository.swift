@@ -65,20 +65,12 @@ public struct ConsentRepository: StoreBacked {
     /// Those of `firmIds` (all firms when nil) whose consent reaches `bankId` today.
     public func consenting(bankId: Int64, among firmIds: [Int64]?) async throws -> Set<Int64> {
         if firmIds?.isEmpty == true { return [] }
-        if let firmIds {
-            let rows = try await client.execute(ConsentingAmongStatement(bankId: bankId, firmIds: firmIds), logger: logger)
-            return Set(try rows.map { try $0.decode(Int64.self) })
+        let rows = if let firmIds {
+            try await client.execute(ConsentingAmongStatement(bankId: bankId, firmIds: firmIds), logger: logger)
+        } else {
+            try await client.execute(ConsentingStatement(bankId: bankId), logger: logger)
         }
-        let rows = try await client.query("""
-            SELECT DISTINCT firm_id FROM firm_consents
-            WHERE scope = \(Self.shareWithBanks) AND withdrawn_at IS NULL
-              AND granted_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
-              AND (bank_id IS NULL OR bank_id = \(bankId))
-              AND (\(firmIds)::bigint[] IS NULL OR firm_id = ANY(\(firmIds)))
-            """, logger: logger)
-        var ids = Set<Int64>()
-        for try await id in rows.decode(Int64.self) { ids.insert(id) }
-        return ids
+        return Set(try rows.map { try $0.decode(Int64.self) })
     }
 
     /// May `bankId`'s officers see this firm's details: consent in force, or an application to the

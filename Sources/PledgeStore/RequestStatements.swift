@@ -69,14 +69,32 @@ struct ProductStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }
 
-/// Which of some firms consent to share with a bank today (`ConsentRepository.consenting(bankId:among:)`).
-struct ConsentingAmongStatement: PostgresPreparedStatement {
-    static let sql = """
-        SELECT DISTINCT firm_id FROM firm_consents
-        WHERE scope = '\(ConsentRepository.shareWithBanks)' AND withdrawn_at IS NULL
+/// Which firms consent to share with a bank today (`ConsentRepository.consenting(bankId:among:)`):
+/// among some (a first page's top firms: the index on firm id) or all of them (a scan). Two
+/// statements, so that each keeps the plan that fits it; one rule, the one the database's policy on
+/// firms holds too (access_reaches_firm in 0007_access.sql).
+struct ConsentingStatement: PostgresPreparedStatement {
+    /// Bank $1.
+    static let reachesBank = """
+        scope = '\(ConsentRepository.shareWithBanks)' AND withdrawn_at IS NULL
           AND granted_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
-          AND (bank_id IS NULL OR bank_id = $1) AND firm_id = ANY($2)
+          AND (bank_id IS NULL OR bank_id = $1)
         """
+    static let sql = "SELECT DISTINCT firm_id FROM firm_consents WHERE \(reachesBank)"
+    static let bindingDataTypes: [PostgresDataType] = [.int8]
+    var bankId: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var b = PostgresBindings(capacity: 1)
+        b.append(bankId)
+        return b
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
+
+struct ConsentingAmongStatement: PostgresPreparedStatement {
+    static let sql = "SELECT DISTINCT firm_id FROM firm_consents WHERE \(ConsentingStatement.reachesBank) AND firm_id = ANY($2)"
     static let bindingDataTypes: [PostgresDataType] = [.int8, .int8Array]
     var bankId: Int64
     var firmIds: [Int64]
