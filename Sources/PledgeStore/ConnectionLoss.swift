@@ -23,13 +23,27 @@ extension PostgresConnection {
 extension PostgresConnection {
     /// A statement prepared on this connection at its first use, guarded as `run(_:logger:)` is; its
     /// rows are read to the end under the same guard.
+    ///
+    /// PostgresNIO remembers a failed preparation for the connection's whole life and answers every
+    /// later use of the statement with that error, even once its cause is gone (a transaction that
+    /// had already failed, a lock or statement timeout during a migration, a dropped column put
+    /// back). So when the database refuses a prepared statement the connection is closed: the pool
+    /// replaces it, and the next request prepares the statement afresh. Refusals of these statements
+    /// are rare, a new connection cheap next to a connection that fails every request it serves.
     public func run<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [PostgresRow]
         where Statement.Row == PostgresRow {
         guard !isClosed else { throw DatabaseUnavailable(reason: .connectionLost) }
-        return try await ConnectionLoss.answer(on: self) {
-            var rows: [PostgresRow] = []
-            for try await row in try await self.execute(statement, logger: logger) { rows.append(row) }
-            return rows
+        do {
+            return try await ConnectionLoss.answer(on: self) {
+                var rows: [PostgresRow] = []
+                for try await row in try await self.execute(statement, logger: logger) { rows.append(row) }
+                return rows
+            }
+        } catch let error as PSQLError where error.code == .server {
+            logger.warning("A prepared statement was refused; its connection is closed so that the next use prepares it again",
+                           metadata: ["statement": "\(Statement.self)", "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+            try? await close()
+            throw error
         }
     }
 }

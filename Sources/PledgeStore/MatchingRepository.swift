@@ -172,10 +172,10 @@ public struct MatchingRepository: Sendable {
 
     private func changes(after clock: Int64, on conn: PostgresConnection) async throws -> EngineChanges {
         var result = EngineChanges(clock: clock, firmIds: [], productIds: [], licencesChanged: false)
-        let rows = try await conn.execute(ChangesStatement(after: clock), logger: logger)
+        let rows = try await conn.run(ChangesStatement(after: clock), logger: logger)
         // Every row repeats the summary and the firm; each is decoded once.
         var first = true
-        for try await row in rows {
+        for row in rows {
             let r = row.makeRandomAccess()
             if first {
                 first = false

@@ -19,6 +19,27 @@ struct ConnectionLossTests {
         }
     }
 
+    /// PostgresNIO keeps a failed preparation for the connection's life; the connection is closed
+    /// instead, so the statement is prepared afresh once its cause has passed.
+    @Test func aPreparedStatementTheDatabaseRefusedIsPreparedAfresh() async throws {
+        let logger = TestDatabase.logger
+        try await TestDatabase.withDatabase { client, _ in
+            try await client.withConnection { conn in
+                _ = try await conn.run("BEGIN", logger: logger)
+                await #expect(throws: PSQLError.self) { try await conn.run("SELECT 1/0", logger: logger).collect() }
+                // The transaction has failed, so its preparation is refused (25P02).
+                await #expect(throws: PSQLError.self) { try await conn.run(ProductStatement(id: 1), logger: logger) }
+                _ = try? await conn.run("ROLLBACK", logger: logger)
+                if !conn.isClosed {
+                    // The cause has passed: the statement must run on this connection.
+                    #expect(try await conn.run(ProductStatement(id: 1), logger: logger).isEmpty)
+                }
+            }
+            let rows = try await client.withConnection { conn in try await conn.run(ProductStatement(id: 1), logger: logger) }
+            #expect(rows.isEmpty)
+        }
+    }
+
     @Test func aQueryOnAConnectionTheServerEndedFails() async throws {
         try await TestDatabase.withDatabase { client, _ in
             try await client.withConnection { conn in
