@@ -67,7 +67,9 @@ struct ConnectionLossTests {
                 await #expect(throws: DatabaseUnavailable.self) {
                     try await ConnectionLoss.answer(on: conn) { try await Task.sleep(for: .seconds(60)); return 1 }
                 }
-                #expect(ContinuousClock.now - started < .seconds(3))
+                // Two checks half a second apart, nominally; the bound leaves room for a loaded machine
+                // (3.6 s seen with a release build beside the suite) and is still far from the answer's 60 s.
+                #expect(ContinuousClock.now - started < .seconds(10))
             }
         }
     }
