@@ -23,7 +23,7 @@ final class MalformedRequestHandler: ChannelInboundHandler, RemovableChannelHand
         let body = (try? encoder.encode(ProblemBody(problem, requestId: nil))) ?? Data("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8", .connection: "close",
                                    .contentLength: String(body.count)]
-        for (name, value) in SecurityHeaders.fixed { headers[name] = value }
+        headers.append(contentsOf: SecurityHeaders.fixed)
         context.write(wrapOutboundOut(.head(HTTPResponse(status: .badRequest, headerFields: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }

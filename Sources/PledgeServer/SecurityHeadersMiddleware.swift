@@ -8,9 +8,11 @@ import PledgeCore
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        let fixed = ConsoleSession.isConsole(request.uri.path) ? SecurityHeaders.console : SecurityHeaders.fixed
-        for (name, value) in fixed where response.headers[name] == nil { response.headers[name] = value }
-        if request.headers[.authorization] != nil || !OperationAccess.openPaths.contains(request.uri.path) {
+        let path = request.uri.path
+        let fixed = ConsoleSession.isConsole(path) ? SecurityHeaders.console : SecurityHeaders.fixed
+        // Appended as built once (a field's value is checked when it is made), unless already set.
+        for field in fixed where response.headers[field.name] == nil { response.headers.append(field) }
+        if request.headers[.authorization] != nil || !OperationAccess.openPaths.contains(path) {
             response.headers[.cacheControl] = "no-store"
         }
         return response
@@ -19,12 +21,14 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 
 enum SecurityHeaders {
     // Built once: every response carries them.
-    static let fixed: [(HTTPField.Name, String)] = [(.xContentTypeOptions, "nosniff"), (HTTPField.Name("X-Frame-Options")!, "DENY"),
-         (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
-         (.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")]
+    static let fixed: [HTTPField] = [HTTPField(name: .xContentTypeOptions, value: "nosniff"),
+         HTTPField(name: HTTPField.Name("X-Frame-Options")!, value: "DENY"),
+         HTTPField(name: HTTPField.Name("Referrer-Policy")!, value: "no-referrer"),
+         HTTPField(name: .contentSecurityPolicy, value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")]
 
     /// The console's pages load their one stylesheet and post their forms to the service itself; no
     /// script, no frame, nothing from elsewhere.
-    static let console: [(HTTPField.Name, String)] = fixed.filter { $0.0 != .contentSecurityPolicy }
-        + [(.contentSecurityPolicy, "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")]
+    static let console: [HTTPField] = fixed.filter { $0.name != .contentSecurityPolicy }
+        + [HTTPField(name: .contentSecurityPolicy,
+                     value: "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")]
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Logging
+import PledgeServer
 import PledgeStore
 
 @main
@@ -17,6 +19,7 @@ struct PledgeMatch: AsyncParsableCommand {
 
     /// As ArgumentParser's own, but a database error is printed with the server's message.
     static func main() async {
+        LoggingSystem.bootstrap(LineLogHandler.standardError)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -8,14 +8,9 @@ struct ConsoleForm: Sendable {
     init(_ body: String) {
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = Self.decode(parts[0]), value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            let name = URLDecoding.formComponent(parts[0]), value = parts.count > 1 ? URLDecoding.formComponent(parts[1]) : ""
             if values[name] == nil { values[name] = value }
         }
-    }
-
-    static func decode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
     }
 
     static func read(_ request: Request, maxBytes: Int = 64 * 1024) async throws -> ConsoleForm {

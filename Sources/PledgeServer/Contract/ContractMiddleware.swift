@@ -36,15 +36,13 @@ struct ContractMiddleware: ServerMiddleware {
 
     /// The query string's parameters, percent-decoded, each name with all its values.
     static func query(_ path: String?) -> [String: [String]] {
-        guard let path, let mark = path.firstIndex(of: "?") else { return [:] }
+        // Split on the bytes: `?`, `&` and `=` are ASCII, and a mark combining with one must not hide it.
+        guard let path, let mark = path.utf8.firstIndex(of: UInt8(ascii: "?")) else { return [:] }
         var result: [String: [String]] = [:]
-        for pair in path[path.index(after: mark)...].split(separator: "&") where !pair.isEmpty {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String {
-                let plus = s.replacingOccurrences(of: "+", with: " ")
-                return plus.removingPercentEncoding ?? plus
-            }
-            result[decode(parts[0]), default: []].append(parts.count > 1 ? decode(parts[1]) : "")
+        for pair in path.utf8[path.utf8.index(after: mark)...].split(separator: UInt8(ascii: "&")) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let name = URLDecoding.formComponent(Substring(parts[0]))
+            result[name, default: []].append(parts.count > 1 ? URLDecoding.formComponent(Substring(parts[1])) : "")
         }
         return result
     }
@@ -53,7 +51,7 @@ struct ContractMiddleware: ServerMiddleware {
     func checkParameters(_ operation: Contract.Operation, path: [String: Substring], query: [String: [String]]) throws -> APIProblem? {
         var check = SchemaCheck()
         for parameter in operation.parameters {
-            let values: [String] = parameter.inPath ? path[parameter.name].map { [String($0).removingPercentEncoding ?? String($0)] } ?? []
+            let values: [String] = parameter.inPath ? path[parameter.name].map { [URLDecoding.pathSegment($0)] } ?? []
                                                     : query[parameter.name] ?? []
             if !values.isEmpty { Self.check(values, parameter, &check) }
         }
