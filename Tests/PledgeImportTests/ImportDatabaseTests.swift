@@ -266,7 +266,7 @@ import Testing
             while !seen.contains("载入 loading") && process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
             #expect(process.isRunning, "the import was still running when killed: \(seen.text.suffix(400))")
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await waitForExit(process)
             stderr.fileHandleForReading.readabilityHandler = nil
             #expect(process.terminationReason == .uncaughtSignal)
             #expect(seen.contains("载入 loading"), "killed during the load")

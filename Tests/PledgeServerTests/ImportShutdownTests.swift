@@ -29,7 +29,7 @@ struct ImportShutdownTests {
             var server = try Self.serve(url)
             defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
             try await Self.waitUntilListening()
-            let posted = try Self.curl(["-X", "POST", "-H", "authorization: \(auth)", "-H", "content-type: text/csv",
+            let posted = try await Self.curl(["-X", "POST", "-H", "authorization: \(auth)", "-H", "content-type: text/csv",
                                         "--data-binary", "@\(file.path)", "http://127.0.0.1:\(Self.port)/imports?kind=firms&fileName=firms.csv"])
             let id = try #require((posted["id"] as? Int).map(Int64.init), "\(posted)")
             // Stop the service while the job is inside its load's transaction.
@@ -40,7 +40,7 @@ struct ImportShutdownTests {
             }
             #expect(phase == "loading" || phase == "merging", "the job reached its load (\(phase))")
             kill(server.processIdentifier, SIGTERM)
-            server.waitUntilExit()
+            await waitForExit(server)
             #expect(server.terminationReason == .exit, "the service stopped on its own, not by a signal")
             let firmsAfterStop = try await Self.count(client, "SELECT count(*)::int FROM firms")
             let status = try await Self.text(client, "SELECT status FROM import_jobs WHERE id = \(id)")
@@ -57,7 +57,7 @@ struct ImportShutdownTests {
                 final = try await Self.text(client, "SELECT status FROM import_jobs WHERE id = \(id)")
             }
             kill(server.processIdentifier, SIGTERM)
-            server.waitUntilExit()
+            await waitForExit(server)
             #expect(final == "succeeded")
             #expect(try await Self.count(client, "SELECT count(*)::int FROM firms") == rows)
             #expect(try await Self.count(client, "SELECT count(*)::int FROM audit_log WHERE entity = 'firm'") == rows)
@@ -80,7 +80,7 @@ struct ImportShutdownTests {
 
     static func waitUntilListening() async throws {
         for _ in 0..<300 {
-            if (try? curl(["http://127.0.0.1:\(port)/healthz"], json: false)) != nil { return }
+            if (try? await curl(["http://127.0.0.1:\(port)/healthz"], json: false)) != nil { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         Issue.record("the service did not start")
@@ -88,17 +88,21 @@ struct ImportShutdownTests {
 
     /// curl's answer as JSON (fails on an HTTP error).
     @discardableResult
-    static func curl(_ arguments: [String], json: Bool = true) throws -> [String: Any] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        p.arguments = ["-sf", "--max-time", "60"] + arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
+    static func curl(_ arguments: [String], json: Bool = true) async throws -> [String: Any] {
+        // curl is waited for off the concurrency pool (waitForExit says why).
+        let (data, status) = try await TestDatabase.offPool { () throws -> (Data, Int32) in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            p.arguments = ["-sf", "--max-time", "60"] + arguments
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (data, p.terminationStatus)
+        }
+        guard status == 0 else { throw CocoaError(.fileReadUnknown) }
         guard json else { return [:] }
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }

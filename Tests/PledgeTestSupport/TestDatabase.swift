@@ -41,10 +41,11 @@ public enum TestDatabase {
         }
     }
 
-    /// Runs a blocking call (a createdb or dropdb process) on a thread of its own. On the concurrency
-    /// pool (two threads on two cores) it would stop the tasks that read other tests' rows, and a
-    /// DROP DATABASE waits for every backend, including one blocked writing rows nobody reads.
-    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    /// Runs a blocking call (a createdb or dropdb process, waiting for a process to end) on a thread
+    /// of its own. On the concurrency pool (two threads on two cores) it would stop the tasks that
+    /// read other tests' rows, and a DROP DATABASE waits for every backend, including one blocked
+    /// writing rows nobody reads; two such waits at once stop every test.
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
         }
@@ -88,4 +89,12 @@ public enum TestDatabase {
             return try await task.value
         }
     }
+}
+
+/// Waits for `process` to end without holding a thread of the concurrency pool (`TestDatabase.offPool`):
+/// a service stopping on SIGTERM takes up to its 25 s shutdown, and a blocked pool thread is half
+/// of a 2-core machine's tests.
+public func waitForExit(_ process: Process) async {
+    nonisolated(unsafe) let process = process
+    _ = try? await TestDatabase.offPool { process.waitUntilExit() }
 }
