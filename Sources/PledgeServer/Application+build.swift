@@ -86,6 +86,7 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     let middlewares: [any ServerMiddleware] = [AuthorizationMiddleware(),
                                                ContractMiddleware(contract: .shared, maxBytes: AppConfiguration.maxBodyBytes)]
         + (answers.map { [AnswerCacheMiddleware(cache: $0, index: service.matchIndex)] } ?? [])
+        + [FirmMatchesMiddleware(service: service)]
     try service.registerHandlers(on: router, configuration: configuration, middlewares: middlewares)
     ConsoleRoutes(service: service).register(on: router)
     return router

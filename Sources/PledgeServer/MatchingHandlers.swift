@@ -6,15 +6,22 @@ import PledgeStore
 import PledgeWorkflows
 
 extension PledgeService {
+    /// Served by FirmMatchesMiddleware, which writes the same answer without the generated encoder;
+    /// this answers the requests it passes on (an Accept header, a parameter it does not read).
     func listFirmMatches(_ input: Operations.ListFirmMatches.Input) async throws -> Operations.ListFirmMatches.Output {
         let q = input.query
-        let (firm, assets) = try await currentFirm(input.path.firmId)
-        let request = try loanRequest(asOf: q.asOf, amount: q.amountFen, term: q.termMonths)
+        let matches = try await firmMatches(input.path.firmId, asOf: q.asOf, amountFen: q.amountFen, termMonths: q.termMonths)
+        return .ok(.init(body: .json(.init(firmId: matches.firmId, asOf: matches.asOf.api,
+                                           items: try matches.items.map { try Self.match($0.result, bankId: $0.bankId) }))))
+    }
+
+    func firmMatches(_ firmId: Int64, asOf: String?, amountFen: Int64?, termMonths: Int?) async throws -> FirmMatches {
+        let (firm, assets) = try await currentFirm(firmId)
+        let request = try loanRequest(asOf: asOf, amount: amountFen, term: termMonths)
         let products = await matchIndex.allProducts
         let results = await evaluateAll(firm: firm, assets: assets, products: products, request: request)
-        let bankOf = Dictionary(uniqueKeysWithValues: products.map { ($0.id, $0.bankId) })
-        return .ok(.init(body: .json(.init(firmId: firm.id, asOf: request.asOf.api,
-                                           items: try results.map { try Self.match($0, bankId: bankOf[$0.productId] ?? 0) }))))
+        let bankOf = Dictionary(products.map { ($0.id, $0.bankId) }, uniquingKeysWith: { first, _ in first })
+        return FirmMatches(firmId: firm.id, asOf: request.asOf, items: results.map { ($0, bankOf[$0.productId] ?? 0) })
     }
 
     func getMatch(_ input: Operations.GetMatch.Input) async throws -> Operations.GetMatch.Output {
