@@ -158,4 +158,21 @@ struct FirmMatchesJSONTests {
         #expect(question("/firms/7/matches?asOf=2026-01-01&asOf=2026-01-02") == nil)
         #expect(question("/firms/x/matches", firmId: "x") == nil)
     }
+
+    @Test func theHealthAnswerIsTheGeneratedOne() async throws {
+        try await withApp { client, _ in
+            let direct = try await client.send(.get, "/healthz")
+            let plain = try await client.send(.get, "/healthz", headers: Self.generated)
+            #expect(direct.status == .ok && plain.status == .ok)
+            #expect(direct.text == plain.text)
+            #expect(direct.headers[.contentType] == plain.headers[.contentType])
+        }
+        let request = HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/healthz")
+        let (response, body) = try await HealthAnswerMiddleware().intercept(request, body: nil, metadata: .init(), operationID: "getHealth") { _, _, _ in
+            Issue.record("answered by the generated handler")
+            return (HTTPResponse(status: .internalServerError), nil)
+        }
+        #expect(response.status == .ok)
+        #expect(try await String(collecting: body!, upTo: 100) == #"{"status":"ok"}"#)
+    }
 }

@@ -10,7 +10,6 @@ import Synchronization
 struct FirmMatchesMiddleware: ServerMiddleware {
     let service: PledgeService
 
-    static let contentType = "application/json; charset=utf-8"
     static let parameters = ["asOf", "amountFen", "termMonths"]
     /// Answers written here so far, for the tests to tell this path from the generated one.
     static let answered = Atomic<Int>(0)
@@ -18,14 +17,13 @@ struct FirmMatchesMiddleware: ServerMiddleware {
     func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
                    next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?))
         async throws -> (HTTPResponse, HTTPBody?) {
-        guard operationID == "listFirmMatches", request.method == .get, let question = Self.question(request, metadata) else {
+        guard operationID == "listFirmMatches", let question = Self.question(request, metadata) else {
             return try await next(request, body, metadata)
         }
         let matches = try await service.firmMatches(question.firmId, asOf: question.asOf, amountFen: question.amountFen,
                                                     termMonths: question.termMonths)
-        let bytes = FirmMatchesJSON.bytes(matches)
         Self.answered.add(1, ordering: .relaxed)
-        return (HTTPResponse(status: .ok, headerFields: [.contentType: Self.contentType]), HTTPBody(bytes))
+        return DirectJSON.answer(FirmMatchesJSON.bytes(matches))
     }
 
     struct Question: Equatable {
@@ -37,7 +35,7 @@ struct FirmMatchesMiddleware: ServerMiddleware {
 
     /// The request's question when every part of it reads plainly; nil to leave it to the generated handler.
     static func question(_ request: HTTPRequest, _ metadata: ServerRequestMetadata) -> Question? {
-        if let accept = request.headerFields[.accept], accept != "*/*", accept != "application/json" { return nil }
+        guard DirectJSON.takes(request) else { return nil }
         guard let id = metadata.pathParameters["firmId"].flatMap({ Int64($0) }) else { return nil }
         let query = ContractMiddleware.query(request.path)
         guard parameters.allSatisfy({ query[$0] == nil || query[$0]?.count == 1 && query[$0]?.first?.isEmpty == false }) else {
