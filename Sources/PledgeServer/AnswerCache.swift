@@ -5,9 +5,9 @@ import PledgeWorkflows
 import Synchronization
 
 /// Answers kept as sent, for questions asked again and again about data that changes far less often.
-/// A firm's explained products (`GET /firms/{id}/matches`) are cheap to build next to encoding them:
-/// every product's gates and explanations in two languages, 191 KB of JSON for the demo's 20
-/// products, and the JSON encoder took three fifths of the server's time under load. The progress
+/// A firm's explained products (`GET /firms/{id}/matches`) are every product's gates and
+/// explanations in two languages, 191 KB of JSON for the demo's 20 products: even written directly
+/// (FirmMatchesMiddleware), evaluating and writing them is most of a fresh answer's cost. The progress
 /// report is two aggregate queries over the ledger's rollups for a few hundred bytes; a page of the
 /// firm list a query and fifty records to encode.
 ///
