@@ -117,6 +117,19 @@ bare_pair() {
         "$(( brps > 0 ? 100 * rps / brps : 0 ))"
 }
 
+# A firm's kept matches next to the bare route answering a body of the same size: the framework's
+# own ceiling for an answer that large.
+bytes_pair() {
+    local size a b
+    size=$(curl -fs -H "Authorization: Bearer $ops_token" "http://127.0.0.1:$port/firms/$firm/matches" | wc -c)
+    b=$(run_wrk "http://127.0.0.1:$bare_port/bytes/$size")
+    a=$(run_wrk "http://127.0.0.1:$port/firms/$firm/matches" -H "Authorization: Bearer $ops_token")
+    IFS='|' read -r rps p99 err <<< "$a"
+    IFS='|' read -r brps bp99 berr <<< "$b"
+    printf '| `GET /firms/%s/matches` (kept, %s bytes) next to the bare route answering as many | %s | %s | %s | %s | %s | %s | %d%% |\n' \
+        "$firm" "$size" "$rps" "$p99" "$err" "$brps" "$bp99" "$berr" "$(( brps > 0 ? 100 * rps / brps : 0 ))"
+}
+
 # Serves one data set: sets server_pid, ops_token, bank_token, product, firm.
 serve_demo() {
     local dir="$data/demo"
@@ -194,9 +207,10 @@ for set in "${sets[@]}"; do
     pair "\`GET /firms?limit=50\` (operations)" "/firms?limit=50" "$ops_token"
     pair "\`GET /reports/progress\` (operations)" "/reports/progress" "$ops_token"
     echo
-    echo "| | /healthz req/s | p99 ms | errors | bare route req/s | p99 ms | errors | ratio |"
+    echo "| | service req/s | p99 ms | errors | bare route req/s | p99 ms | errors | ratio |"
     echo "|---|---|---|---|---|---|---|---|"
     bare_pair
+    bytes_pair
     echo
     echo "Service RSS: $rss_before MiB after the warm-up, $(rss_mib "$server_pid") MiB after the runs."
     stop_server
