@@ -83,11 +83,12 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     // firm's explained matches were half as large again (287 KB against 191 KB on the demo data).
     let configuration = OpenAPIRuntime.Configuration(dateTranscoder: BeijingDateTranscoder(), jsonEncodingOptions: [.sortedKeys])
     // A firm's explained products are kept as sent while nothing they are made of changes, and
-    // written without the generated encoder when they are not; so is the health probe's answer.
+    // written without the generated encoder when they are not; so are a product's candidates and
+    // the health probe's answer.
     let middlewares: [any ServerMiddleware] = [AuthorizationMiddleware(),
                                                ContractMiddleware(contract: .shared, maxBytes: AppConfiguration.maxBodyBytes)]
         + (answers.map { [AnswerCacheMiddleware(cache: $0, index: service.matchIndex)] } ?? [])
-        + [FirmMatchesMiddleware(service: service), HealthAnswerMiddleware()]
+        + [FirmMatchesMiddleware(service: service), CandidatesMiddleware(service: service), HealthAnswerMiddleware()]
     try service.registerHandlers(on: router, configuration: configuration, middlewares: middlewares)
     ConsoleRoutes(service: service).register(on: router)
     return router

@@ -33,8 +33,18 @@ extension PledgeService {
         return .ok(.init(body: .json(try Self.match(result, bankId: product.bankId))))
     }
 
+    /// Served by CandidatesMiddleware, which writes the same page without the generated encoder;
+    /// this answers the requests it passes on.
     func listCandidates(_ input: Operations.ListCandidates.Input) async throws -> Operations.ListCandidates.Output {
         let q = input.query
+        let page = try await candidatePage(CandidateQuestion(productId: input.path.productId, industryCode: q.industryCode,
+                                                             town: q.town, ipType: q.ipType, minScore: q.minScore,
+                                                             minCapacityFen: q.minCapacityFen, cursor: q.cursor, limit: q.limit))
+        return .ok(.init(body: .json(.init(productId: page.productId, asOf: page.found.asOf.api,
+                                           items: page.found.items.map(Self.candidate), nextCursor: page.found.next?.cursor))))
+    }
+
+    func candidatePage(_ q: CandidateQuestion) async throws -> CandidatePage {
         let filter = try candidateFilter(industryCode: q.industryCode, town: q.town, ipType: q.ipType,
                                          minScore: q.minScore, minCapacityFen: q.minCapacityFen)
         let after = try q.cursor.map { cursor in
@@ -45,10 +55,9 @@ extension PledgeService {
             return key
         }
         let limit = try Paging.request(cursor: nil, limit: q.limit, includeArchived: nil).limit
-        let page = try await matchingFlow.candidates(productId: input.path.productId, filter: filter, after: after, limit: limit,
-                                                     format: "json", by: caller)
-        return .ok(.init(body: .json(.init(productId: input.path.productId, asOf: page.asOf.api,
-                                           items: page.items.map(Self.candidate), nextCursor: page.next?.cursor))))
+        let found = try await matchingFlow.candidates(productId: q.productId, filter: filter, after: after, limit: limit,
+                                                      format: "json", by: caller)
+        return CandidatePage(productId: q.productId, found: found)
     }
 
     func exportCandidates(_ input: Operations.ExportCandidates.Input) async throws -> Operations.ExportCandidates.Output {

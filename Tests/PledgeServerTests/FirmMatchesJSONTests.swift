@@ -175,4 +175,51 @@ struct FirmMatchesJSONTests {
         #expect(response.status == .ok)
         #expect(try await String(collecting: body!, upTo: 100) == #"{"status":"ok"}"#)
     }
+
+    /// A bank officer's pages and an operations user's, every kind of filter, the pages after the
+    /// first, and the problems: the same answer written directly as by the generated handler.
+    @Test func candidatePagesAsTheGeneratedHandlerWritesThem() async throws {
+        try await withDemo { client, db in
+            let bank = try await db.query("SELECT bank_id FROM loan_products WHERE id = 1", logger: TestDatabase.logger)
+                .collect().first!.decode(Int64.self)
+            let other = try await db.query("SELECT min(id) FROM loan_products WHERE bank_id <> \(bank)", logger: TestDatabase.logger)
+                .collect().first!.decode(Int64.self)
+            let firm = try await db.query("SELECT industry_code, town FROM firms WHERE id = 2", logger: TestDatabase.logger)
+                .collect().first!.decode((String, String).self)
+            let town = firm.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            // Consent to share with banks for two firms in three, so a bank officer's pages hold firms.
+            _ = try await db.query("""
+                INSERT INTO firm_consents (firm_id, scope, granted_on, recorded_by)
+                SELECT id, 'share_with_banks', DATE '2026-01-01', 'test' FROM firms WHERE id % 3 <> 0
+                """, logger: TestDatabase.logger)
+            let before = CandidatesMiddleware.answered.load(ordering: .relaxed)
+            var statuses: Set<Int> = []
+            for user in [TestUser.operations, .bankOfficer(bank)] {
+                var uris = ["", "?limit=5", "?ipType=invention&minScore=10.5", "?industryCode=\(firm.0)", "?town=\(town)",
+                            "?minCapacityFen=100000&limit=200", "?minScore=101", "?minScore=1e1", "?minScore=0x10", "?limit=0",
+                            "?limit=201", "?cursor=x", "?ipType=bogus", "?limit=3&limit=4", "?town="]
+                    .map { "/products/1/candidates\($0)" }
+                uris += ["/products/999999/candidates", "/products/\(other)/candidates"]
+                let first = try await client.send(.get, "/products/1/candidates?limit=7", as: user)
+                #expect((first.json["items"] as? [Any])?.count == 7, "a full page as \(user)")
+                let next = try #require(first.json["nextCursor"] as? String)
+                uris.append("/products/1/candidates?limit=7&cursor=\(next)")
+                for uri in uris {
+                    let direct = try await client.send(.get, uri, as: user)
+                    let plain = try await client.send(.get, uri, headers: Self.generated, as: user)
+                    #expect(direct.status == plain.status, "\(uri) as \(user)")
+                    statuses.insert(direct.status.code)
+                    if direct.status == .ok {
+                        #expect(direct.text == plain.text, "\(uri) as \(user)")
+                        #expect(direct.headers[.contentType] == plain.headers[.contentType])
+                    } else {
+                        #expect(direct.json["code"] as? String == plain.json["code"] as? String, "\(uri) as \(user)")
+                        #expect(direct.json["field"] as? String == plain.json["field"] as? String, "\(uri) as \(user)")
+                    }
+                }
+            }
+            #expect(statuses.isSuperset(of: [200, 400, 404]))
+            #expect(CandidatesMiddleware.answered.load(ordering: .relaxed) - before >= 10, "written directly")
+        }
+    }
 }

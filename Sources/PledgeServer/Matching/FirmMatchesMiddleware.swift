@@ -37,16 +37,13 @@ struct FirmMatchesMiddleware: ServerMiddleware {
     static func question(_ request: HTTPRequest, _ metadata: ServerRequestMetadata) -> Question? {
         guard DirectJSON.takes(request) else { return nil }
         guard let id = metadata.pathParameters["firmId"].flatMap({ Int64($0) }) else { return nil }
-        let query = ContractMiddleware.query(request.path)
-        guard parameters.allSatisfy({ query[$0] == nil || query[$0]?.count == 1 && query[$0]?.first?.isEmpty == false }) else {
-            return nil
-        }
-        var question = Question(firmId: id, asOf: query["asOf"]?.first)
-        if let text = query["amountFen"]?.first {
+        guard let query = DirectJSON.plainQuery(request, parameters) else { return nil }
+        var question = Question(firmId: id, asOf: query["asOf"])
+        if let text = query["amountFen"] {
             guard let value = Int64(text) else { return nil }
             question.amountFen = value
         }
-        if let text = query["termMonths"]?.first {
+        if let text = query["termMonths"] {
             guard let value = Int(text) else { return nil }
             question.termMonths = value
         }
