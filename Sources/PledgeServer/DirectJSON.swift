@@ -27,6 +27,13 @@ enum DirectJSON {
         return values
     }
 
+    /// An optional parameter read by `parse`: `.some(nil)` when it is absent, nil when it is there
+    /// but does not read (the request then goes to the generated handler).
+    static func read<T>(_ text: String?, _ parse: (String) -> T?) -> T?? {
+        guard let text else { return .some(nil) }
+        return parse(text).map { .some($0) }
+    }
+
     /// A plain decimal (`12`, `60.5`), nil for any other form a number may take (`1e2`, `0x10`, `nan`).
     static func decimal(_ text: String) -> Double? {
         let parts = text.utf8.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)

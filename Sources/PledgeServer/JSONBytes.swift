@@ -1,6 +1,6 @@
 /// Compact JSON written straight into bytes, the way the generated handlers' encoder writes it
 /// (`JSONEncoder` with `.sortedKeys`): keys in the order of their UTF-8 bytes, `/` escaped, control
-/// characters as `\b \f \n \r \t` or `\u00XX`, a whole double without its `.0`. For the answers
+/// characters as `\b \f \n \r \t` or `\u00XX`, whole points without their `.0`. For the answers
 /// whose size made that encoder most of the service's time (a firm's explained products); the
 /// caller writes each object's keys in sorted order, and JSONBytesTests and FirmMatchesJSONTests hold
 /// the bytes equal to the encoder's.
@@ -70,11 +70,12 @@ struct JSONBytes {
         bytes[start...].reverse()
     }
 
-    /// A finite double as the encoder writes it: Swift's shortest round-trip form, less a trailing
-    /// `.0`. The callers' doubles are points (hundredths), never infinite or NaN.
-    mutating func double(_ value: Double) {
+    /// Points held as hundredths (a score, a factor), written as the contract's number the way the
+    /// encoder writes the generated types' `Double(centiPoints) / 100`: Swift's shortest round-trip
+    /// form, less a trailing `.0`. Never money, which the contract carries in integer fen.
+    mutating func points(centi: Int) {
         separate()
-        var text = value.description
+        var text = (Double(centi) / 100).description
         if text.hasSuffix(".0") { text.removeLast(2) }
         bytes.append(contentsOf: text.utf8)
     }

@@ -55,11 +55,11 @@ struct JSONBytesTests {
     /// Points are hundredths: every value a score or factor can take, and far beyond.
     @Test func pointsAsTheEncoderWritesThem() throws {
         for centi in stride(from: -20_000, through: 20_000, by: 1) {
-            let points = Double(centi) / 100
-            #expect(written { $0.double(points) } == (try encoded(points)), "\(centi)")
+            #expect(written { $0.points(centi: centi) } == (try encoded(Double(centi) / 100)), "\(centi)")
         }
-        for points in [1e15, 1e16, 1e21, 1e-7, 123_456_789.25, -0.0] {
-            #expect(written { $0.double(points) } == (try encoded(points)), "\(points)")
+        // Far beyond any score: the exponent forms, and hundredths the double cannot hold exactly.
+        for centi in [100_000_000_000_000_000, 1_000_000_000_000_000_000, 12_345_678_925, 1, -1, .max, .min] {
+            #expect(written { $0.points(centi: centi) } == (try encoded(Double(centi) / 100)), "\(centi)")
         }
     }
 

@@ -36,7 +36,7 @@ enum CandidatesJSON {
                     o.key("firmName"); o.string(c.firm.name)
                     o.key("industryCode"); o.string(c.firm.industryCode)
                     o.key("rank"); o.int(c.rank)
-                    o.key("score"); o.double(Double(c.key.centiPoints) / 100)
+                    o.key("score"); o.points(centi: c.key.centiPoints)
                     o.key("town"); o.string(c.firm.town)
                 }
             }

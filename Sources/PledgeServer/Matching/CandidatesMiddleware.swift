@@ -29,25 +29,12 @@ struct CandidatesMiddleware: ServerMiddleware {
     /// The request's question when every part of it reads plainly; nil to leave it to the generated handler.
     static func question(_ request: HTTPRequest, _ metadata: ServerRequestMetadata) -> CandidateQuestion? {
         guard DirectJSON.takes(request), let id = metadata.pathParameters["productId"].flatMap({ Int64($0) }),
-              let query = DirectJSON.plainQuery(request, parameters) else { return nil }
-        var question = CandidateQuestion(productId: id, industryCode: query["industryCode"], town: query["town"],
-                                         cursor: query["cursor"])
-        if let text = query["ipType"] {
-            guard let value = Components.Schemas.IPType(rawValue: text) else { return nil }
-            question.ipType = value
-        }
-        if let text = query["minScore"] {
-            guard let value = DirectJSON.decimal(text) else { return nil }
-            question.minScore = value
-        }
-        if let text = query["minCapacityFen"] {
-            guard let value = Int64(text) else { return nil }
-            question.minCapacityFen = value
-        }
-        if let text = query["limit"] {
-            guard let value = Int(text) else { return nil }
-            question.limit = value
-        }
-        return question
+              let query = DirectJSON.plainQuery(request, parameters),
+              let ipType = DirectJSON.read(query["ipType"], { Components.Schemas.IPType(rawValue: $0) }),
+              let minScore = DirectJSON.read(query["minScore"], DirectJSON.decimal),
+              let minCapacityFen = DirectJSON.read(query["minCapacityFen"], { Int64($0) }),
+              let limit = DirectJSON.read(query["limit"], { Int($0) }) else { return nil }
+        return CandidateQuestion(productId: id, industryCode: query["industryCode"], town: query["town"], ipType: ipType,
+                                 minScore: minScore, minCapacityFen: minCapacityFen, cursor: query["cursor"], limit: limit)
     }
 }

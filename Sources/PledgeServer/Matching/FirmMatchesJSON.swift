@@ -59,11 +59,11 @@ enum FirmMatchesJSON {
                         o.key("code"); o.string(factor.code.rawValue)
                         o.key("messageEn"); o.string(factor.en)
                         o.key("messageZh"); o.string(factor.zh)
-                        o.key("points"); o.double(Double(factor.centiPoints) / 100)
+                        o.key("points"); o.points(centi: factor.centiPoints)
                         o.key("weight"); o.int(factor.weight)
                     }
                 }
-                o.key("total"); o.double(Double(r.score.centiPoints) / 100)
+                o.key("total"); o.points(centi: r.score.centiPoints)
             }
             o.key("shortfallFen"); o.int(r.shortfallFen)
             o.key("summaryEn"); o.string(r.summaryEn)

@@ -35,18 +35,10 @@ struct FirmMatchesMiddleware: ServerMiddleware {
 
     /// The request's question when every part of it reads plainly; nil to leave it to the generated handler.
     static func question(_ request: HTTPRequest, _ metadata: ServerRequestMetadata) -> Question? {
-        guard DirectJSON.takes(request) else { return nil }
-        guard let id = metadata.pathParameters["firmId"].flatMap({ Int64($0) }) else { return nil }
-        guard let query = DirectJSON.plainQuery(request, parameters) else { return nil }
-        var question = Question(firmId: id, asOf: query["asOf"])
-        if let text = query["amountFen"] {
-            guard let value = Int64(text) else { return nil }
-            question.amountFen = value
-        }
-        if let text = query["termMonths"] {
-            guard let value = Int(text) else { return nil }
-            question.termMonths = value
-        }
-        return question
+        guard DirectJSON.takes(request), let id = metadata.pathParameters["firmId"].flatMap({ Int64($0) }),
+              let query = DirectJSON.plainQuery(request, parameters),
+              let amountFen = DirectJSON.read(query["amountFen"], { Int64($0) }),
+              let termMonths = DirectJSON.read(query["termMonths"], { Int($0) }) else { return nil }
+        return Question(firmId: id, asOf: query["asOf"], amountFen: amountFen, termMonths: termMonths)
     }
 }
