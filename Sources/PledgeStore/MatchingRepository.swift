@@ -164,14 +164,19 @@ public struct MatchingRepository: Sendable {
         try await pool.withLease { try await currentClock($0) }
     }
 
-    /// The change log after `clock` and the changed firms' current rows, in one round trip and one
-    /// snapshot: a catch-up runs before every answer, so its round trips are the engine's latency.
+    /// The change log after `clock` and the changed firms' current rows, in one snapshot: a catch-up
+    /// runs before every answer, so its round trips are the engine's latency (one when nothing
+    /// changed, which is nearly always; two otherwise).
     public func changes(after clock: Int64) async throws -> EngineChanges {
         try await pool.withLease { conn in try await changes(after: clock, on: conn) }
     }
 
     private func changes(after clock: Int64, on conn: PostgresConnection) async throws -> EngineChanges {
         var result = EngineChanges(clock: clock, firmIds: [], productIds: [], licencesChanged: false)
+        // Nearly every catch-up finds nothing new, and the full statement is planned afresh each
+        // time (about 1.6 ms of the database's CPU, most of a bank officer's page under load). The
+        // clock steps under its row lock, so a clock no further than ours means no change after it.
+        guard try await currentClock(conn) > clock else { return result }
         let rows = try await conn.run(ChangesStatement(after: clock), logger: logger)
         // Every row repeats the summary and the firm; each is decoded once.
         var first = true
