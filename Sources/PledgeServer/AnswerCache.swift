@@ -1,5 +1,6 @@
 import HTTPTypes
 import Metrics
+import NIOCore
 import OpenAPIRuntime
 import PledgeWorkflows
 import Synchronization
@@ -27,7 +28,8 @@ final class AnswerCache: Sendable {
     struct Answer: Sendable {
         var stamp: Stamp
         var fields: HTTPFields
-        var body: [UInt8]
+        /// Sent as it is (HandedBody): a kept answer is never copied again.
+        var body: ByteBuffer
     }
 
     private struct State {
@@ -58,18 +60,18 @@ final class AnswerCache: Sendable {
     }
 
     func keep(_ key: String, _ answer: Answer) {
-        guard answer.body.count <= maxAnswerBytes else { return }
+        guard answer.body.readableBytes <= maxAnswerBytes else { return }
         state.withLock { s in
             if let old = s.answers.updateValue(answer, forKey: key) {
-                s.bytes -= old.body.count
+                s.bytes -= old.body.readableBytes
             } else {
                 s.order.append(key)
             }
-            s.bytes += answer.body.count
+            s.bytes += answer.body.readableBytes
             while s.bytes > maxBytes, s.head < s.order.count {
                 let oldest = s.order[s.head]
                 s.head += 1
-                if let gone = s.answers.removeValue(forKey: oldest) { s.bytes -= gone.body.count }
+                if let gone = s.answers.removeValue(forKey: oldest) { s.bytes -= gone.body.readableBytes }
             }
             if s.head > 1024 && s.head * 2 > s.order.count {
                 s.order.removeFirst(s.head)
@@ -102,14 +104,14 @@ struct AnswerCacheMiddleware: ServerMiddleware {
         }
         if let kept = cache.answer(key, stamp: stamp) {
             hits.increment()
-            return (HTTPResponse(status: .ok, headerFields: kept.fields), HTTPBody(kept.body))
+            return (HTTPResponse(status: .ok, headerFields: kept.fields), HandedBody.body(kept.body))
         }
         misses.increment()
         let (response, responseBody) = try await next(request, body, metadata)
         guard response.status == .ok, let responseBody else { return (response, responseBody) }
-        let bytes = try await [UInt8](collecting: responseBody, upTo: Int.max)
+        let bytes = ByteBuffer(bytes: try await [UInt8](collecting: responseBody, upTo: Int.max))
         cache.keep(key, AnswerCache.Answer(stamp: stamp, fields: response.headerFields, body: bytes))
-        return (response, HTTPBody(bytes))
+        return (response, HandedBody.body(bytes))
     }
 
     /// The question's key and its stamp after this request's catch-up; nil (answer afresh) for any

@@ -75,6 +75,8 @@ func buildRouter(client: PostgresClient, metrics: PrometheusCollectorRegistry, l
     router.add(middleware: AuthenticationMiddleware(users: UserRepository(client: client, logger: logger)))
     // BodyLimitMiddleware has held every body to its own limit already; here the largest (an import's) applies.
     router.add(middleware: TransactionMiddleware(database: Database(client), maxBytes: AppConfiguration.maxImportBytes))
+    // Innermost: a kept answer's buffer goes out as it is kept, past the OpenAPI transport's copy.
+    router.add(middleware: HandedBodyMiddleware())
     let service = PledgeService(client: client, metrics: metrics, logger: logger, matchIndex: index,
                                 throttle: throttle, boundary: boundary, leaseTimeout: leaseTimeout)
     // Times a person reads are Beijing time with the offset, in JSON as in the CSV exports. The

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import HummingbirdTesting
 import PledgeCore
 import PledgeStore
@@ -215,12 +216,12 @@ struct AnswerCacheTests {
     @Test func boundedByBytes() {
         let cache = AnswerCache(maxBytes: 1000, maxAnswerBytes: 600)
         let stamp = AnswerCache.Stamp(asOf: "2026-12-01", changedAt: 1)
-        for i in 0..<10 { cache.keep("k\(i)", .init(stamp: stamp, fields: [:], body: [UInt8](repeating: 1, count: 300))) }
+        for i in 0..<10 { cache.keep("k\(i)", .init(stamp: stamp, fields: [:], body: ByteBuffer(repeating: 1, count: 300))) }
         #expect(cache.counts.kept == 3)
         #expect(cache.answer("k9", stamp: stamp) != nil)
         #expect(cache.answer("k0", stamp: stamp) == nil)
         #expect(cache.answer("k9", stamp: .init(asOf: "2026-12-01", changedAt: 2)) == nil)
-        cache.keep("big", .init(stamp: stamp, fields: [:], body: [UInt8](repeating: 1, count: 700)))
+        cache.keep("big", .init(stamp: stamp, fields: [:], body: ByteBuffer(repeating: 1, count: 700)))
         #expect(cache.answer("big", stamp: stamp) == nil)
     }
 }
