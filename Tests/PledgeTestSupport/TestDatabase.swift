@@ -14,9 +14,12 @@ public enum TestDatabase {
         return logger
     }()
 
+    /// Suites run side by side, each test with a database and a pool of up to 60 connections: at 300
+    /// connections a burst of them left a test's psql "too many clients" and other tests' requests
+    /// waiting out their lease.
     public static let cluster = EmbeddedPostgres(
         dataDirectory: ProcessInfo.processInfo.environment["PLEDGEMATCH_TEST_DATA"] ?? "/tmp/pledgematch-test-\(getuid())",
-        database: "postgres")
+        database: "postgres", maxConnections: 1000)
 
     /// Runs `body` with a client on a new, migrated, empty database that is dropped afterwards.
     public static func withDatabase<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {

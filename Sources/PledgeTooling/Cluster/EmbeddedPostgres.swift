@@ -33,9 +33,15 @@ public struct EmbeddedPostgres: Sendable {
         }
     }
 
-    public init(dataDirectory: String, database: String = "pledgematch") {
+    /// The service's pools need 22 connections an instance; 300 leaves room for several instances,
+    /// imports, backups and psql. The test suite runs dozens of databases at once, each with a pool
+    /// of its own, and asks for more.
+    public let maxConnections: Int
+
+    public init(dataDirectory: String, database: String = "pledgematch", maxConnections: Int = 300) {
         self.dataDirectory = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
         self.database = database
+        self.maxConnections = maxConnections
     }
 
     public var socketPath: String { "\(dataDirectory)/.s.PGSQL.\(Self.port)" }
@@ -60,7 +66,7 @@ public struct EmbeddedPostgres: Sendable {
             started = true
             logger.info("Starting the embedded PostgreSQL cluster", metadata: ["dataDir": "\(dataDirectory)"])
             try run("\(bin)/pg_ctl", ["-D", dataDirectory, "-l", "\(dataDirectory)/server.log", "-w", "-t", "60",
-                                      "-o", "-c listen_addresses='' -k \(dataDirectory) -p \(Self.port) -c fsync=on -c max_connections=300",
+                                      "-o", "-c listen_addresses='' -k \(dataDirectory) -p \(Self.port) -c fsync=on -c max_connections=\(maxConnections)",
                                       "start"])
         }
         try createDatabaseIfMissing(bin: bin, name: database)
