@@ -37,6 +37,15 @@ public struct ProductRepository: VersionedTable {
         return product
     }
 
+    /// The product, with those of `firmIds` whose consent reaches `bankId` today, in one statement
+    /// (a bank officer's first page of candidates; `ProductConsentingAmongStatement` says why).
+    public func get(id: Int64, consentingTo bankId: Int64, among firmIds: [Int64]) async throws
+        -> (product: Stored<ProductInput>, consenting: Set<Int64>) {
+        let rows = try await client.execute(ProductConsentingAmongStatement(bankId: bankId, productId: id, firmIds: firmIds), logger: logger)
+        guard let row = rows.first?.makeRandomAccess() else { throw StoreError.notFound(entity: "product", id: id) }
+        return (try Self.decode(row), Set(try row["consenting"].decode([Int64].self)))
+    }
+
     public func list(bankId: Int64?, page: PageRequest) async throws -> Page<Stored<ProductInput>> {
         let rows = try await client.query("""
             SELECT \(unescaped: Self.columns) FROM loan_products p

@@ -109,6 +109,33 @@ struct ConsentingAmongStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }
 
+/// The product (`ProductStatement`) and which of `firmIds` consent to share with its reader's bank
+/// (`ConsentingAmongStatement`), in one round trip: a bank officer's first page asks both, and
+/// the index's top firms it checks do not depend on the product's row. A product the caller may not
+/// see under row-level security answers no row, as it does alone.
+struct ProductConsentingAmongStatement: PostgresPreparedStatement {
+    static let sql = """
+        SELECT \(ProductRepository.columns),
+               ARRAY(SELECT DISTINCT firm_id FROM firm_consents
+                      WHERE \(ConsentingStatement.reachesBank) AND firm_id = ANY($3)) AS consenting
+          FROM loan_products p WHERE p.id = $2
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .int8, .int8Array]
+    var bankId: Int64
+    var productId: Int64
+    var firmIds: [Int64]
+
+    func makeBindings() throws -> PostgresBindings {
+        var b = PostgresBindings(capacity: 3)
+        b.append(bankId)
+        b.append(productId)
+        b.append(firmIds)
+        return b
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
+
 /// An audit row for an event that is not a table's write (`AuditEvents.record`).
 struct AuditEventStatement: PostgresPreparedStatement {
     static let sql = """

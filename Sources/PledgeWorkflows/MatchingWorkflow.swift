@@ -50,15 +50,14 @@ public struct MatchingWorkflow: Sendable {
     public func candidates(productId: Int64, filter: CandidateFilter, after: CandidateKey?, limit: Int?, format: String,
                            by caller: Caller) async throws -> Candidates {
         try await WorkflowError.refusing {
-            // Read inside the request's transaction: another bank's product is "not found" under
-            // row-level security even if this check were missing.
-            let product = try await products.get(id: productId)
-            try caller.reach(bankId: product.fields.bankId, entity: "product", id: productId)
-            try await index.syncForAnswer()
-            let found = if let bankId = caller.consentBank {
-                try await consentingCandidates(productId, filter, after: after, limit: limit, bankId: bankId)
+            let product: Stored<ProductInput>
+            let found: [RankedCandidate]?
+            if let bankId = caller.consentBank {
+                (product, found) = try await consentingCandidates(productId, filter, after: after, limit: limit, bankId: bankId, by: caller)
             } else {
-                await index.candidates(productId: productId, filter: filter, after: after, limit: limit.map { $0 + 1 } ?? .max)
+                product = try await readProduct(productId, by: caller)
+                try await index.syncForAnswer()
+                found = await index.candidates(productId: productId, filter: filter, after: after, limit: limit.map { $0 + 1 } ?? .max)
             }
             guard let fetched = found else { throw StoreError.notFound(entity: "product", id: productId) }
             let page = limit.map { Array(fetched.prefix($0)) } ?? fetched
@@ -66,6 +65,14 @@ public struct MatchingWorkflow: Sendable {
             try await auditExport(productId, format: format, filter: filter, firms: page.map(\.firm.id), by: caller)
             return Candidates(product: product, asOf: await index.asOf, items: page, next: next)
         }
+    }
+
+    /// Read inside the request's transaction: another bank's product is "not found" under row-level
+    /// security even if the reach check were missing.
+    func readProduct(_ productId: Int64, by caller: Caller) async throws -> Stored<ProductInput> {
+        let product = try await products.get(id: productId)
+        try caller.reach(bankId: product.fields.bankId, entity: "product", id: productId)
+        return product
     }
 
     /// How far down the ranking a first page looks for consenting firms before it reads them all.
@@ -76,27 +83,37 @@ public struct MatchingWorkflow: Sendable {
     /// until the page is full, rather than reading every consenting firm (tens of thousands in a
     /// province) for each page; the rank within the stretch is the rank among all consenting firms,
     /// since none outside it ranks higher. Later pages, exports, a sparse consent and an index that
-    /// moved between the two reads take the whole consenting set.
+    /// moved between the two reads take the whole consenting set. The product is read with the
+    /// first stretch's consent, one round trip fewer on the busiest page.
     func consentingCandidates(_ productId: Int64, _ filter: CandidateFilter, after: CandidateKey?, limit: Int?,
-                              bankId: Int64) async throws -> [RankedCandidate]? {
+                              bankId: Int64, by caller: Caller) async throws -> (Stored<ProductInput>, [RankedCandidate]?) {
+        try await index.syncForAnswer()
+        var product: Stored<ProductInput>?
         if after == nil, let limit {
             var stretch = max(64, 2 * (limit + 1))
             while stretch <= Self.consentWalk {
                 let state = (await index.clock, await index.asOf)
                 guard let top = await index.candidates(productId: productId, filter: CandidateFilter(), after: nil, limit: stretch) else {
-                    return nil
+                    throw StoreError.notFound(entity: "product", id: productId)
                 }
                 var scoped = filter
-                scoped.firmIds = try await consents.consenting(bankId: bankId, among: top.map(\.firm.id))
+                if product == nil {
+                    let read = try await products.get(id: productId, consentingTo: bankId, among: top.map(\.firm.id))
+                    try caller.reach(bankId: read.product.fields.bankId, entity: "product", id: productId)
+                    (product, scoped.firmIds) = (read.product, read.consenting)
+                } else {
+                    scoped.firmIds = try await consents.consenting(bankId: bankId, among: top.map(\.firm.id))
+                }
                 let page = await index.candidates(productId: productId, filter: scoped, after: nil, limit: limit + 1)
                 guard (await index.clock, await index.asOf) == state else { break }
-                if let page, page.count > limit || top.count < stretch { return page }
+                if let product, let page, page.count > limit || top.count < stretch { return (product, page) }
                 stretch *= 4
             }
         }
+        let read = if let product { product } else { try await readProduct(productId, by: caller) }
         var scoped = filter
         scoped.firmIds = try await consents.consentingFirms(bankId: bankId)
-        return await index.candidates(productId: productId, filter: scoped, after: after, limit: limit.map { $0 + 1 } ?? .max)
+        return (read, await index.candidates(productId: productId, filter: scoped, after: after, limit: limit.map { $0 + 1 } ?? .max))
     }
 
     /// The firm as of every write committed so far.

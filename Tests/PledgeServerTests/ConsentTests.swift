@@ -146,6 +146,43 @@ struct ConsentRankingTests {
         }
     }
 
+    /// A first page reads the product with the consent of the ranking's top firms in one statement,
+    /// under row-level security: another bank's product and an unknown one are not found and leave no
+    /// export in the audit log; the bank's own first page is audited with exactly the firms it shows.
+    @Test func aFirstPageIsTheBanksOwnProductOnlyAndAuditedAsShown() async throws {
+        try await withApp { client, db in
+            _ = try await DemoLoader(client: db, logger: TestDatabase.logger).loadIfEmpty(today: BusinessCalendar.today())
+            _ = try await db.query("""
+                INSERT INTO firm_consents (firm_id, scope, granted_on, recorded_by)
+                SELECT id, 'share_with_banks', date '2026-01-01', 'test' FROM firms WHERE id % 3 = 0
+                """, logger: TestDatabase.logger)
+            var (own, bank, other): (Int64, Int64, Int64) = (0, 0, 0)
+            for try await (p, b, o) in try await db.query("""
+                SELECT p.id, p.bank_id, (SELECT min(id) FROM loan_products WHERE bank_id <> p.bank_id)
+                FROM loan_products p ORDER BY p.id LIMIT 1
+                """, logger: TestDatabase.logger).decode((Int64, Int64, Int64).self) { (own, bank, other) = (p, b, o) }
+            for id in [other, 987_654_321] {
+                let refused = try await client.send(.get, "/products/\(id)/candidates?limit=5", as: .bankOfficer(bank))
+                #expect(refused.status == .notFound, "product \(id)")
+                #expect(refused.json["code"] as? String == "product_not_found")
+                let audited = try await db.query("""
+                    SELECT count(*) FROM audit_log WHERE action = 'export' AND entity = 'product' AND entity_id = \(id)
+                    """, logger: TestDatabase.logger).collect().first!.decode(Int.self)
+                #expect(audited == 0, "no export of product \(id)")
+            }
+            let shown = try await client.send(.get, "/products/\(own)/candidates?limit=5", as: .bankOfficer(bank))
+            #expect(shown.status == .ok)
+            #expect((shown.json["productId"] as? NSNumber)?.int64Value == own)
+            let firms = ((shown.json["items"] as? [[String: Any]]) ?? []).map { ($0["firmId"] as? NSNumber)?.int64Value ?? -1 }
+            #expect(firms.count == 5 && firms.allSatisfy { $0 % 3 == 0 }, "\(firms)")
+            let recorded = try await db.query("""
+                SELECT after->>'firmIds' FROM audit_log WHERE action = 'export' AND entity = 'product' AND entity_id = \(own)
+                ORDER BY id DESC LIMIT 1
+                """, logger: TestDatabase.logger).collect().first?.decode(String.self)
+            #expect(recorded == firms.map(String.init).joined(separator: ","))
+        }
+    }
+
     /// A first page looks for consenting firms in a widening stretch of the ranking: with few of
     /// them it widens, and what it finds is what the whole consenting set gives.
     @Test func sparseConsentGivesTheSameFirstPages() async throws {

@@ -69,6 +69,15 @@ struct MatchingWorkflowTests {
             let consented = try await w.flow.candidates(productId: w.product, filter: CandidateFilter(), after: nil, limit: nil,
                                                         format: "csv", by: officer)
             #expect(consented.items.map(\.firm.id) == [w.firm])
+            let firstPage = try await w.flow.candidates(productId: w.product, filter: CandidateFilter(), after: nil, limit: 10,
+                                                        format: "json", by: officer)
+            #expect(firstPage.items.map(\.firm.id) == [w.firm])
+            #expect(firstPage.product.id == w.product)
+            let unknown = await Self.refusal {
+                _ = try await w.flow.candidates(productId: w.product + 1000, filter: CandidateFilter(), after: nil, limit: 10,
+                                                format: "json", by: officer)
+            }
+            #expect(unknown?.kind == .notFound)
             let stranger = Caller(Principal(actor: "other", role: .bankOfficer, bankId: w.bank + 100))
             let hidden = await Self.refusal {
                 _ = try await w.flow.candidates(productId: w.product, filter: CandidateFilter(), after: nil, limit: 10, format: "json",
@@ -77,7 +86,7 @@ struct MatchingWorkflowTests {
             #expect(hidden?.kind == .notFound)
             #expect(hidden?.code == "product_not_found")
             let exports = try await LedgerFixture(client: client).sql("SELECT count(*) FROM audit_log WHERE action = 'export'")
-            #expect(exports == [3])
+            #expect(exports == [4])
         }
     }
 
