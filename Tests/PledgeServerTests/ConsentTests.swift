@@ -123,18 +123,21 @@ struct ConsentRankingTests {
         return result
     }
 
+    /// The demo data with consent to share with banks for the firms whose id is a multiple of
+    /// `every`; the first product and its bank.
+    func demoWithConsent(_ db: PostgresClient, every: Int) async throws -> (product: Int64, bank: Int64) {
+        _ = try await DemoLoader(client: db, logger: TestDatabase.logger).loadIfEmpty(today: BusinessCalendar.today())
+        _ = try await db.query("""
+            INSERT INTO firm_consents (firm_id, scope, granted_on, recorded_by)
+            SELECT id, 'share_with_banks', date '2026-01-01', 'test' FROM firms WHERE id % \(every) = 0
+            """, logger: TestDatabase.logger)
+        return try await db.query("SELECT id, bank_id FROM loan_products ORDER BY id LIMIT 1", logger: TestDatabase.logger)
+            .collect().first!.decode((Int64, Int64).self)
+    }
+
     @Test func officerSeesTheConsentingSubsetInOrder() async throws {
         try await withApp { client, db in
-            _ = try await DemoLoader(client: db, logger: TestDatabase.logger).loadIfEmpty(today: BusinessCalendar.today())
-            _ = try await db.query("""
-                INSERT INTO firm_consents (firm_id, scope, granted_on, recorded_by)
-                SELECT id, 'share_with_banks', date '2026-01-01', 'test' FROM firms WHERE id % 2 = 0
-                """, logger: TestDatabase.logger)
-            var productId: Int64 = 0
-            var bankId: Int64 = 0
-            for try await (p, b) in try await db.query("""
-                SELECT id, bank_id FROM loan_products ORDER BY id LIMIT 1
-                """, logger: TestDatabase.logger).decode((Int64, Int64).self) { (productId, bankId) = (p, b) }
+            let (productId, bankId) = try await demoWithConsent(db, every: 2)
             let all = try await page(client, productId, as: .operations, limit: 200)
             #expect(all.count > 10)
             let seen = try await page(client, productId, as: .bankOfficer(bankId), limit: 7)
@@ -151,16 +154,9 @@ struct ConsentRankingTests {
     /// export in the audit log; the bank's own first page is audited with exactly the firms it shows.
     @Test func aFirstPageIsTheBanksOwnProductOnlyAndAuditedAsShown() async throws {
         try await withApp { client, db in
-            _ = try await DemoLoader(client: db, logger: TestDatabase.logger).loadIfEmpty(today: BusinessCalendar.today())
-            _ = try await db.query("""
-                INSERT INTO firm_consents (firm_id, scope, granted_on, recorded_by)
-                SELECT id, 'share_with_banks', date '2026-01-01', 'test' FROM firms WHERE id % 3 = 0
-                """, logger: TestDatabase.logger)
-            var (own, bank, other): (Int64, Int64, Int64) = (0, 0, 0)
-            for try await (p, b, o) in try await db.query("""
-                SELECT p.id, p.bank_id, (SELECT min(id) FROM loan_products WHERE bank_id <> p.bank_id)
-                FROM loan_products p ORDER BY p.id LIMIT 1
-                """, logger: TestDatabase.logger).decode((Int64, Int64, Int64).self) { (own, bank, other) = (p, b, o) }
+            let (own, bank) = try await demoWithConsent(db, every: 3)
+            let other = try await db.query("SELECT min(id) FROM loan_products WHERE bank_id <> \(bank)", logger: TestDatabase.logger)
+                .collect().first!.decode(Int64.self)
             for id in [other, 987_654_321] {
                 let refused = try await client.send(.get, "/products/\(id)/candidates?limit=5", as: .bankOfficer(bank))
                 #expect(refused.status == .notFound, "product \(id)")
@@ -187,16 +183,7 @@ struct ConsentRankingTests {
     /// them it widens, and what it finds is what the whole consenting set gives.
     @Test func sparseConsentGivesTheSameFirstPages() async throws {
         try await withApp { client, db in
-            _ = try await DemoLoader(client: db, logger: TestDatabase.logger).loadIfEmpty(today: BusinessCalendar.today())
-            _ = try await db.query("""
-                INSERT INTO firm_consents (firm_id, scope, granted_on, recorded_by)
-                SELECT id, 'share_with_banks', date '2026-01-01', 'test' FROM firms WHERE id % 29 = 0
-                """, logger: TestDatabase.logger)
-            var productId: Int64 = 0
-            var bankId: Int64 = 0
-            for try await (p, b) in try await db.query("""
-                SELECT id, bank_id FROM loan_products ORDER BY id LIMIT 1
-                """, logger: TestDatabase.logger).decode((Int64, Int64).self) { (productId, bankId) = (p, b) }
+            let (productId, bankId) = try await demoWithConsent(db, every: 29)
             let all = try await page(client, productId, as: .operations, limit: 200)
             let expected: [Int64] = all.map(\.firm).filter { $0 % 29 == 0 }
             for limit in [1, 2, 50] {
