@@ -75,12 +75,15 @@ struct ImportShutdownTests {
         p.standardOutput = handle
         p.standardError = handle
         try p.run()
+        // The service holds its own copy of the descriptor.
+        try? handle.close()
         return p
     }
 
     /// Waits while the job is queued or running and its progress moves: a host that the rest of the
-    /// suite slows gets the time it needs (the reload took 40 s alone and over 180 s beside the
-    /// suite), while a job that stands still for `still` is a hang, reported with what it did.
+    /// suite slows gets the time it needs (on the debug build the reload took 44 s alone; the whole
+    /// test 170-196 s beside the suite), while a job that stands still for `still` is a hang,
+    /// reported with what it did.
     static func waitWhileMoving(_ client: PostgresClient, _ id: Int64, still: Duration = .seconds(90),
                                 cap: Duration = .seconds(900)) async throws -> (String, [String]) {
         let clock = ContinuousClock()
